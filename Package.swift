@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pathway",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pathway", targets: ["pathway"]),
+        .library(name: "PathwayCore", targets: ["PathwayCore"]),
+        .library(name: "PathwayReports", targets: ["PathwayReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "PathwayCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "PathwayReports",
+            dependencies: ["PathwayCore"]
+        ),
+        .executableTarget(
+            name: "pathway",
+            dependencies: [
+                "PathwayCore",
+                "PathwayReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PathwayCoreTests",
+            dependencies: ["PathwayCore", "PathwayReports"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PathwayCLITests",
+            dependencies: ["pathway"]
+        ),
+    ]
+)

@@ -1,0 +1,158 @@
+/// How much a finding matters: an error makes `pathway check` fail; a warning does under
+/// `--strict`; info never does.
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case error, warning, info
+
+    private var rank: Int {
+        switch self {
+        case .error: 0
+        case .warning: 1
+        case .info: 2
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// One thing `pathway check` found in a pathway.
+public struct Finding: Sendable, Equatable {
+    public var severity: Severity
+    /// A stable rule name, e.g. `orphaned-route`.
+    public var rule: String
+    public var message: String
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    /// The ids of the services involved.
+    public var services: [String]
+
+    public init(
+        severity: Severity, rule: String, message: String, file: String, line: Int?,
+        column: Int? = nil, services: [String]
+    ) {
+        self.severity = severity
+        self.rule = rule
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.services = services
+    }
+
+    /// The `check` finding object of `shared/pathway-format.md` section 3.
+    public var json: JSONValue {
+        .object([
+            "severity": .string(severity.rawValue), "rule": .string(rule), "message": .string(message),
+            "file": .string(file), "line": .optionalInt(line), "services": .strings(services),
+        ])
+    }
+}
+
+/// The rules of `pathway check`, each named as in `shared/pathway-format.md` section 3.
+public enum PathwayCheck {
+    /// The rules, their severity and what they mean, for help texts.
+    public static let rules: [(name: String, severity: Severity, meaning: String)] = [
+        ("orphaned-route", .error, "a route names a service the pathway does not have"),
+        ("no-entry-point", .warning, "no service is marked entry: true, so nothing is reachable"),
+        ("unreachable-service", .warning, "no entry reaches the service by any route"),
+        ("dead-end", .warning, "the service refers nowhere and is not marked terminal"),
+        ("duplicate-route", .warning, "the same from, to and purpose is given twice"),
+        ("over-capacity", .warning, "inbound referral volume exceeds the service's capacity"),
+        ("multiple-points-of-entry", .info, "patients can first reach a function at several services"),
+        ("referral-loop", .info, "services that can refer patients round in a circle"),
+    ]
+
+    /// Every finding for `pathway`, in file order (by line, then rule).
+    public static func findings(_ pathway: Pathway, metrics: PathwayMetrics? = nil) -> [Finding] {
+        let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
+        let file = pathway.file ?? pathway.title
+        var found: [Finding] = []
+        let serviceByID = Dictionary(pathway.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func line(of id: String) -> Int? { serviceByID[id]?.location?.line }
+        func name(_ id: String) -> String {
+            guard let service = serviceByID[id], service.name != id else { return "'\(id)'" }
+            return "'\(id)' (\(service.name))"
+        }
+
+        for route in metrics.orphanedRoutes {
+            let missing = [route.from, route.to].filter { serviceByID[$0] == nil }
+            let what = missing.map { "'\($0)'" }.joined(separator: " and ")
+            found.append(
+                Finding(
+                    severity: .error, rule: "orphaned-route",
+                    message: "the route from '\(route.from)' to '\(route.to)'"
+                        + (route.purpose.map { " for \($0)" } ?? "")
+                        + " names \(what), which is not a service of this pathway",
+                    file: file, line: route.location?.line, column: route.location?.column,
+                    services: [route.from, route.to]))
+        }
+        if metrics.entryPoints.isEmpty {
+            found.append(
+                Finding(
+                    severity: .warning, rule: "no-entry-point",
+                    message: "no service is marked 'entry: true': patients cannot reach any service",
+                    file: file, line: pathway.services.first?.location?.line, services: []))
+        } else {
+            for id in metrics.unreachable {
+                found.append(
+                    Finding(
+                        severity: .warning, rule: "unreachable-service",
+                        message: "\(name(id)) cannot be reached from any entry point by following routes",
+                        file: file, line: line(of: id), services: [id]))
+            }
+        }
+        for id in metrics.deadEnds {
+            found.append(
+                Finding(
+                    severity: .warning, rule: "dead-end",
+                    message: "\(name(id)) refers nowhere and is not marked 'terminal: true'",
+                    file: file, line: line(of: id), services: [id]))
+        }
+        var seen: [String: Int] = [:]
+        for route in pathway.routes {
+            let key = "\(route.from)\u{0}\(route.to)\u{0}\(route.purpose ?? "")"
+            if let first = seen[key] {
+                found.append(
+                    Finding(
+                        severity: .warning, rule: "duplicate-route",
+                        message: "the route from '\(route.from)' to '\(route.to)'"
+                            + (route.purpose.map { " for \($0)" } ?? "")
+                            + " is given again (first at line \(first))",
+                        file: file, line: route.location?.line, column: route.location?.column,
+                        services: [route.from, route.to]))
+            } else {
+                seen[key] = route.location?.line ?? 0
+            }
+        }
+        for excess in metrics.overCapacity {
+            found.append(
+                Finding(
+                    severity: .warning, rule: "over-capacity",
+                    message: "\(name(excess.id)) receives \(excess.inbound) referrals a year"
+                        + " but has capacity for \(excess.capacity)",
+                    file: file, line: line(of: excess.id), services: [excess.id]))
+        }
+        for word in metrics.functions.keys.sorted() {
+            let poe = metrics.functions[word]!.pointsOfEntry
+            guard poe.count > 1 else { continue }
+            found.append(
+                Finding(
+                    severity: .info, rule: "multiple-points-of-entry",
+                    message: "\(word) has \(poe.count) points of entry: "
+                        + poe.joined(separator: ", "),
+                    file: file, line: poe.compactMap(line(of:)).min(), services: poe))
+        }
+        for loop in metrics.loops {
+            let text = loop.count == 1 ? "\(name(loop[0])) refers to itself" : "referral loop among " + loop.joined(separator: ", ")
+            found.append(
+                Finding(
+                    severity: .info, rule: "referral-loop", message: text, file: file,
+                    line: loop.compactMap(line(of:)).min(), services: loop))
+        }
+        return found.enumerated().sorted { a, b in
+            let la = a.element.line ?? 0
+            let lb = b.element.line ?? 0
+            return la != lb ? la < lb : a.offset < b.offset
+        }.map(\.element)
+    }
+}

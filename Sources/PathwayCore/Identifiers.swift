@@ -1,0 +1,81 @@
+/// The shapes of words a pathway file uses, from `shared/pathway-format.md` section 1.
+enum Identifiers {
+    /// Organisation and service ids: `[a-z0-9-]+`.
+    static func isValidID(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Function and purpose words: kebab-case, `diagnosis`, `crisis-response`.
+    static func isKebabWord(_ s: String) -> Bool {
+        guard let first = s.utf8.first, let last = s.utf8.last,
+            isLowerAlnum(first), isLowerAlnum(last)
+        else { return false }
+        var previousDash = false
+        for b in s.utf8 {
+            if b == UInt8(ascii: "-") {
+                if previousDash { return false }
+                previousDash = true
+            } else if isLowerAlnum(b) {
+                previousDash = false
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func isLowerAlnum(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+    }
+
+    /// A valid id suggested for an invalid one: `Memory Clinic` → `memory-clinic`.
+    static func suggestion(for s: String) -> String? {
+        var out = ""
+        var pendingDash = false
+        for ch in s.lowercased().unicodeScalars {
+            if ("a"..."z").contains(ch) || ("0"..."9").contains(ch) {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.unicodeScalars.append(ch)
+            } else {
+                pendingDash = true
+            }
+        }
+        return out.isEmpty || out == s ? nil : out
+    }
+
+    /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }),
+            best.1 <= max(2, word.count / 3)
+        else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance, iterative with two rows.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// Limits that keep a count meaningful: no referral volume or capacity is larger than this,
+/// and sums over millions of routes cannot overflow.
+public enum Limits {
+    public static let maximumCount = 1_000_000_000_000
+}

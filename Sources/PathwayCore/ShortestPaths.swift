@@ -1,0 +1,92 @@
+extension ServiceGraph {
+    /// Fewest routes from any entry to each service: breadth-first search from all entries at
+    /// once. -1 where no entry reaches the service.
+    ///
+    /// - Complexity: O(|S| + |R|) time, O(|S|) space.
+    public func referralsFromEntries() -> (distance: [Int32], parent: [Int32]) {
+        var distance = [Int32](repeating: -1, count: count)
+        var parent = [Int32](repeating: -1, count: count)
+        var queue: [Int] = []
+        queue.reserveCapacity(count)
+        for e in entries {
+            distance[e] = 0
+            queue.append(e)
+        }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for w in successors(of: v) where distance[Int(w)] < 0 {
+                distance[Int(w)] = distance[v] + 1
+                parent[Int(w)] = Int32(v)
+                queue.append(Int(w))
+            }
+        }
+        return (distance, parent)
+    }
+
+    /// Fewest boundary-crossing routes on any path from an entry to each service: 0-1
+    /// breadth-first search (a route within one organisation costs 0, across a boundary 1).
+    /// -1 where no entry reaches the service.
+    ///
+    /// - Complexity: O(|S| + |R|) time, O(|S| + |R|) space for the deque.
+    public func boundariesFromEntries() -> [Int32] {
+        let unknown = Int32.max
+        var distance = [Int32](repeating: unknown, count: count)
+        // A deque as a ring buffer that grows as needed.
+        var deque = Deque(capacity: count + 1)
+        for e in entries where distance[e] != 0 {
+            distance[e] = 0
+            deque.pushBack(e)
+        }
+        while let v = deque.popFront() {
+            let d = distance[v]
+            for k in offsets[v]..<offsets[v + 1] {
+                let w = Int(targets[k])
+                let cost: Int32 = organisation[v] != organisation[w] ? 1 : 0
+                if d + cost < distance[w] {
+                    distance[w] = d + cost
+                    if cost == 0 { deque.pushFront(w) } else { deque.pushBack(w) }
+                }
+            }
+        }
+        return distance.map { $0 == unknown ? -1 : $0 }
+    }
+}
+
+/// A ring-buffer double-ended queue of vertices.
+struct Deque {
+    private var buffer: [Int]
+    private var head = 0
+    private var size = 0
+
+    init(capacity: Int) { buffer = [Int](repeating: 0, count: max(4, capacity)) }
+
+    private mutating func grow() {
+        var bigger = [Int](repeating: 0, count: buffer.count * 2)
+        for k in 0..<size { bigger[k] = buffer[(head + k) % buffer.count] }
+        buffer = bigger
+        head = 0
+    }
+
+    mutating func pushBack(_ v: Int) {
+        if size == buffer.count { grow() }
+        buffer[(head + size) % buffer.count] = v
+        size += 1
+    }
+
+    mutating func pushFront(_ v: Int) {
+        if size == buffer.count { grow() }
+        head = (head - 1 + buffer.count) % buffer.count
+        buffer[head] = v
+        size += 1
+    }
+
+    mutating func popFront() -> Int? {
+        guard size > 0 else { return nil }
+        let v = buffer[head]
+        head = (head + 1) % buffer.count
+        size -= 1
+        return v
+    }
+}

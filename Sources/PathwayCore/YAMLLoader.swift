@@ -1,0 +1,407 @@
+import Yams
+
+/// Loads a pathway from the YAML format of `shared/pathway-format.md` section 1.
+///
+/// Every rule of the format is checked, and every problem found is reported with its file,
+/// line and column, up to ``maximumProblems``; nothing is returned unless all is well.
+/// Routes that name no service load: they are orphaned routes, reported by the analyses.
+public enum YAMLPathwayLoader {
+    /// YAML files above this size are refused before parsing; the CSV pair serves large networks.
+    public static let maximumFileSize = 16 * 1024 * 1024
+    static let maximumProblems = 50
+
+    public static func load(path: String) throws(PathwayLoadError) -> Pathway {
+        let text = try TextInput.read(path, limit: maximumFileSize)
+        return try load(text: text, file: path)
+    }
+
+    public static func load(text: String, file: String) throws(PathwayLoadError) -> Pathway {
+        if text.allSatisfy({ $0.isWhitespace }) {
+            throw PathwayLoadError(
+                file: file, line: 1, column: 1,
+                "the file is empty: expected a pathway with 'pathway', 'organisations' and 'services'"
+            )
+        }
+        try YAMLSafetyScan.check(text, file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PathwayLoadError(problem(from: error, file: file))
+        } catch {
+            throw PathwayLoadError(file: file, "could not be read as YAML: \(error)")
+        }
+        guard let root, !isNull(root) else {
+            throw PathwayLoadError(
+                file: file, line: 1, column: 1,
+                "the file holds no data (only comments?): expected a pathway with 'pathway',"
+                    + " 'organisations' and 'services'")
+        }
+        var reader = Reader(file: file)
+        let pathway = reader.pathway(root)
+        if !reader.problems.isEmpty {
+            throw PathwayLoadError(problems: Array(reader.problems.prefix(maximumProblems)))
+        }
+        return pathway!
+    }
+
+    static func problem(from error: YamlError, file: String) -> PathwayLoadError.Problem {
+        func make(_ problem: String, _ mark: Mark, _ context: YamlError.Context?) -> PathwayLoadError
+            .Problem
+        {
+            var message = "invalid YAML: \(problem)"
+            if let context, !context.text.isEmpty {
+                message += " (\(context.text) at line \(context.mark.line))"
+            }
+            if problem.contains("cannot start any token") {
+                message += "; tabs are not allowed in indentation"
+            }
+            return .init(file: file, line: mark.line, column: mark.column, message: message)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _),
+            let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            return make(problem, mark, context)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .init(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "a key is given twice in the same mapping: "
+                    + duplicates.map { "'\($0)'" }.joined(separator: ", "))
+        case let .reader(problem, offset, _, _):
+            return .init(
+                file: file, line: nil, column: nil,
+                message: "invalid text: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+        default:
+            return .init(file: file, line: nil, column: nil, message: "invalid YAML: \(error)")
+        }
+    }
+
+    static func isNull(_ node: Node) -> Bool {
+        guard case let .scalar(scalar) = node, scalar.style == .plain || scalar.style == .any
+        else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+}
+
+/// Walks the composed YAML, checking shapes and types, collecting problems as it goes.
+private struct Reader {
+    let file: String
+    var problems: [PathwayLoadError.Problem] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ node: Node) -> SourceLocation {
+        let mark = node.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    mutating func report(_ node: Node, _ message: String) {
+        problems.append(.init(location(node), message))
+    }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping (key: value lines)"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            if YAMLPathwayLoader.isNull(node) { return "nothing" }
+            let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
+            switch scalar.style {
+            case .plain, .any: return "'\(text)'"
+            default: return "the string \"\(text)\""
+            }
+        }
+    }
+
+    /// The mapping's entries by key, after checking that keys are known; nil if `node` is not
+    /// a mapping.
+    mutating func fields(
+        _ node: Node, of what: String, allowed: [String]
+    ) -> [String: Node]? {
+        guard case let .mapping(mapping) = node else {
+            report(node, "expected \(what) as a mapping of key: value lines, found \(Self.describe(node))")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard case let .scalar(keyScalar) = key else {
+                report(key, "expected a key name in \(what), found \(Self.describe(key))")
+                continue
+            }
+            let name = keyScalar.string
+            guard allowed.contains(name) else {
+                var message = "unknown key '\(name)' in \(what); expected one of: "
+                    + allowed.joined(separator: ", ")
+                if let guess = Identifiers.closest(to: name, in: allowed) {
+                    message += " (did you mean '\(guess)'?)"
+                }
+                report(key, message)
+                continue
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    mutating func text(_ node: Node?, key: String, in what: String) -> String? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
+        guard case let .scalar(scalar) = node else {
+            report(node, "expected text for '\(key)' in \(what), found \(Self.describe(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func requiredText(
+        _ fields: [String: Node], _ key: String, in what: String, at owner: Node
+    ) -> String? {
+        guard let node = fields[key], !YAMLPathwayLoader.isNull(node) else {
+            report(owner, "missing '\(key)' in \(what)")
+            return nil
+        }
+        return text(node, key: key, in: what)
+    }
+
+    mutating func id(_ node: Node?, key: String, in what: String, at owner: Node) -> String? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else {
+            report(owner, "missing '\(key)' in \(what)")
+            return nil
+        }
+        guard let value = text(node, key: key, in: what) else { return nil }
+        guard Identifiers.isValidID(value) else {
+            var message = "'\(value)' is not a valid id for '\(key)' in \(what):"
+                + " use lower-case letters, digits and '-'"
+            if let suggestion = Identifiers.suggestion(for: value) {
+                message += " (e.g. '\(suggestion)')"
+            }
+            report(node, message)
+            return nil
+        }
+        return value
+    }
+
+    mutating func word(_ node: Node, key: String, in what: String) -> String? {
+        guard let value = text(node, key: key, in: what) else { return nil }
+        guard Identifiers.isKebabWord(value) else {
+            var message = "'\(value)' is not a function word for '\(key)' in \(what):"
+                + " use kebab-case (lower-case words joined by '-')"
+            if let suggestion = Identifiers.suggestion(for: value) {
+                message += " (e.g. '\(suggestion)')"
+            }
+            report(node, message)
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node?, key: String, in what: String) -> Bool? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
+        if case let .scalar(scalar) = node, scalar.style == .plain {
+            switch scalar.string {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
+            default: break
+            }
+        }
+        report(node, "expected true or false for '\(key)' in \(what), found \(Self.describe(node))")
+        return nil
+    }
+
+    /// A whole number from 0 to ``Limits/maximumCount``.
+    mutating func count(_ node: Node?, key: String, in what: String) -> Int? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
+        let expected = "a whole number of referrals per year (0 to \(Limits.maximumCount))"
+        guard case let .scalar(scalar) = node, scalar.style == .plain else {
+            report(node, "expected \(expected) for '\(key)' in \(what), found \(Self.describe(node))")
+            return nil
+        }
+        var digits = Substring(scalar.string)
+        if digits.hasPrefix("+") { digits = digits.dropFirst() }
+        if digits.hasPrefix("-"), digits.count > 1,
+            digits.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })
+        {
+            report(node, "'\(key)' in \(what) is negative (\(scalar.string)): expected \(expected)")
+            return nil
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            report(node, "expected \(expected) for '\(key)' in \(what), found \(Self.describe(node))")
+            return nil
+        }
+        guard digits.count <= 13, let value = Int(digits), value <= Limits.maximumCount else {
+            report(node, "'\(key)' in \(what) is too large (\(scalar.string)): expected \(expected)")
+            return nil
+        }
+        return value
+    }
+
+    /// A list (block or flow); a single scalar is not accepted where a list belongs.
+    mutating func list(_ node: Node?, key: String, in what: String) -> [Node]? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
+        guard case let .sequence(sequence) = node else {
+            report(node, "expected a list for '\(key)' in \(what), found \(Self.describe(node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    mutating func pathway(_ root: Node) -> Pathway? {
+        let what = "the pathway file"
+        guard
+            let top = fields(
+                root, of: what,
+                allowed: [
+                    "pathway", "condition", "area", "as-of", "source", "notes", "organisations",
+                    "services", "routes",
+                ])
+        else { return nil }
+        let title = requiredText(top, "pathway", in: what + " (its title)", at: root)
+        let condition = text(top["condition"], key: "condition", in: what)
+        let area = text(top["area"], key: "area", in: what)
+        let asOf = text(top["as-of"], key: "as-of", in: what)
+        let source = text(top["source"], key: "source", in: what)
+        let notes = text(top["notes"], key: "notes", in: what)
+
+        var organisations: [Organisation] = []
+        var organisationLines: [String: Int] = [:]
+        if let nodes = list(top["organisations"], key: "organisations", in: what) {
+            for node in nodes {
+                guard let organisation = organisation(node) else { continue }
+                if let first = organisationLines[organisation.id] {
+                    report(
+                        node,
+                        "duplicate organisation id '\(organisation.id)' (first defined at line \(first))")
+                    continue
+                }
+                organisationLines[organisation.id] = organisation.location?.line
+                organisations.append(organisation)
+            }
+            if nodes.isEmpty { report(top["organisations"]!, "'organisations' is empty: at least one is required") }
+        } else if top["organisations"] == nil || YAMLPathwayLoader.isNull(top["organisations"]!) {
+            report(root, "missing 'organisations': at least one organisation is required")
+        }
+
+        var services: [Service] = []
+        var serviceLines: [String: Int] = [:]
+        let organisationIDs = organisations.map(\.id)
+        if let nodes = list(top["services"], key: "services", in: what) {
+            for node in nodes {
+                guard let service = service(node, organisations: organisationIDs) else { continue }
+                if let first = serviceLines[service.id] {
+                    report(node, "duplicate service id '\(service.id)' (first defined at line \(first))")
+                    continue
+                }
+                serviceLines[service.id] = service.location?.line
+                services.append(service)
+            }
+            if nodes.isEmpty { report(top["services"]!, "'services' is empty: at least one is required") }
+        } else if top["services"] == nil || YAMLPathwayLoader.isNull(top["services"]!) {
+            report(root, "missing 'services': at least one service is required")
+        }
+
+        var routes: [Route] = []
+        if let nodes = list(top["routes"], key: "routes", in: what) {
+            for node in nodes {
+                if let route = route(node) { routes.append(route) }
+            }
+        }
+        guard let title, problems.isEmpty else { return nil }
+        return Pathway(
+            title: title, condition: condition, area: area, asOf: asOf, source: source,
+            notes: notes, organisations: organisations, services: services, routes: routes,
+            file: file)
+    }
+
+    mutating func organisation(_ node: Node) -> Organisation? {
+        let what = "an organisation"
+        guard let f = fields(node, of: what, allowed: ["id", "name", "sector"]) else { return nil }
+        let id = id(f["id"], key: "id", in: what, at: node)
+        let name = text(f["name"], key: "name", in: what)
+        var sector: Sector?
+        if let sectorNode = f["sector"], !YAMLPathwayLoader.isNull(sectorNode) {
+            if let word = text(sectorNode, key: "sector", in: what) {
+                sector = Sector(rawValue: word)
+                if sector == nil {
+                    let all = Sector.allCases.map(\.rawValue)
+                    var message = "unknown sector '\(word)'; expected one of: "
+                        + all.joined(separator: ", ")
+                    if let guess = Identifiers.closest(to: word, in: all) {
+                        message += " (did you mean '\(guess)'?)"
+                    }
+                    report(sectorNode, message)
+                }
+            }
+        } else {
+            report(node, "missing 'sector' in organisation '\(id ?? "?")'")
+        }
+        guard let id, let sector else { return nil }
+        return Organisation(id: id, name: name, sector: sector, location: location(node))
+    }
+
+    mutating func service(_ node: Node, organisations: [String]) -> Service? {
+        let allowed = [
+            "id", "name", "organisation", "entry", "terminal", "functions", "capacity", "replaces",
+        ]
+        guard let f = fields(node, of: "a service", allowed: allowed) else { return nil }
+        let id = id(f["id"], key: "id", in: "a service", at: node)
+        let what = id.map { "service '\($0)'" } ?? "a service"
+        let name = text(f["name"], key: "name", in: what)
+        var organisation = self.id(f["organisation"], key: "organisation", in: what, at: node)
+        if let given = organisation, !organisations.contains(given), let orgNode = f["organisation"] {
+            var message = "unknown organisation '\(given)' in \(what)"
+            if let guess = Identifiers.closest(to: given, in: organisations) {
+                message += " (did you mean '\(guess)'?)"
+            } else if !organisations.isEmpty {
+                message += "; declared: " + organisations.joined(separator: ", ")
+            }
+            report(orgNode, message)
+            organisation = nil
+        }
+        let entry = bool(f["entry"], key: "entry", in: what)
+        let terminal = bool(f["terminal"], key: "terminal", in: what)
+        var functions: [String] = []
+        for item in list(f["functions"], key: "functions", in: what) ?? [] {
+            if let word = word(item, key: "functions", in: what), !functions.contains(word) {
+                functions.append(word)
+            }
+        }
+        let capacity = count(f["capacity"], key: "capacity", in: what)
+        var replaces: [String] = []
+        for item in list(f["replaces"], key: "replaces", in: what) ?? [] {
+            if let replaced = self.id(item, key: "replaces", in: what, at: item) {
+                replaces.append(replaced)
+            }
+        }
+        guard let id, let organisation else { return nil }
+        return Service(
+            id: id, name: name, organisation: organisation, entry: entry ?? false,
+            terminal: terminal ?? false, functions: functions, capacity: capacity,
+            replaces: replaces, location: location(node))
+    }
+
+    mutating func route(_ node: Node) -> Route? {
+        let what = "a route"
+        guard
+            let f = fields(
+                node, of: what, allowed: ["from", "to", "purpose", "kind", "volume", "note"])
+        else { return nil }
+        let from = id(f["from"], key: "from", in: what, at: node)
+        let to = id(f["to"], key: "to", in: what, at: node)
+        let purpose = f["purpose"].flatMap { YAMLPathwayLoader.isNull($0) ? nil : word($0, key: "purpose", in: what) }
+        var kind = RouteKind.formal
+        if let kindNode = f["kind"], let word = text(kindNode, key: "kind", in: what) {
+            if let parsed = RouteKind(rawValue: word) {
+                kind = parsed
+            } else {
+                report(kindNode, "unknown route kind '\(word)'; expected formal or informal")
+            }
+        }
+        let volume = count(f["volume"], key: "volume", in: what)
+        let note = text(f["note"], key: "note", in: what)
+        guard let from, let to else { return nil }
+        return Route(
+            from: from, to: to, purpose: purpose, kind: kind, volume: volume, note: note,
+            location: location(node))
+    }
+}

@@ -1,0 +1,220 @@
+/// A conservative lexical pass over YAML text, run before the YAML parser, that refuses
+/// the inputs that could make parsing or composing exhaust the stack or memory:
+///
+/// - aliases (`*name`), which let a few lines expand to billions of nodes ("billion laughs");
+///   pathway files never need them, so they are refused outright rather than budgeted;
+/// - nesting deeper than ``maximumDepth`` (tens of thousands of `[` would overflow the
+///   composer's stack);
+/// - tabs in indentation, which YAML forbids and editors hide, so the message says so plainly.
+///
+/// It tracks quoted scalars, comments and block scalars so that `*` or `[` inside text is not
+/// mistaken for syntax. It may over-estimate depth (it never under-estimates it), which only
+/// matters for files nested far deeper than any pathway.
+///
+/// - Complexity: O(n) time in the length of the text, O(d) space in the indentation levels.
+enum YAMLSafetyScan {
+    static let maximumDepth = 64
+
+    static func check(_ text: String, file: String) throws(PathwayLoadError) {
+        var scanner = Scanner(bytes: Array(text.utf8), file: file)
+        try scanner.run()
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        let file: String
+        var index = 0
+        var line = 1
+        var lineStart = 0
+        /// Open flow collections (`[`, `{`).
+        var flowDepth = 0
+        /// Indentation levels of open block nodes.
+        var indents: [Int] = []
+        /// Inside a quoted scalar that continues on the next line: its quote byte.
+        var openQuote: UInt8?
+        /// The indentation of the line that opened a block scalar (`|`, `>`), while inside it.
+        var blockScalarParent: Int?
+        /// The previous line ended inside a plain scalar, which may continue on this line.
+        var plainOpen = false
+        var plainIndent = 0
+
+        init(bytes: [UInt8], file: String) {
+            self.bytes = bytes
+            self.file = file
+        }
+
+        func column(_ at: Int) -> Int {
+            // Columns count Unicode scalars: skip UTF-8 continuation bytes.
+            var count = 1
+            var k = lineStart
+            while k < at {
+                if bytes[k] & 0xC0 != 0x80 { count += 1 }
+                k += 1
+            }
+            return count
+        }
+
+        func fail(_ at: Int, _ message: String) -> PathwayLoadError {
+            PathwayLoadError(file: file, line: line, column: column(at), message)
+        }
+
+        mutating func run() throws(PathwayLoadError) {
+            while lineStart < bytes.count {
+                var end = lineStart
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                try scanLine(end: end)
+                lineStart = end + 1
+                line += 1
+            }
+        }
+
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+
+        mutating func scanLine(end: Int) throws(PathwayLoadError) {
+            var i = lineStart
+            if let quote = openQuote {
+                i = skipQuoted(from: i, end: end, quote: quote)
+                if openQuote != nil { return }
+                return try scanTokens(from: i, end: end, atNodeStart: false)
+            }
+            var indent = 0
+            while i < end && bytes[i] == 0x20 { i += 1; indent += 1 }
+            let content = i
+            while i < end && isBlank(bytes[i]) { i += 1 }
+            let blank = i == end || bytes[i] == UInt8(ascii: "#")
+            if let parent = blockScalarParent {
+                if blank || indent > parent { return }
+                blockScalarParent = nil
+            }
+            if blank { return }
+            if content < end && bytes[content] == 0x09 {
+                throw fail(
+                    content,
+                    "a tab in the indentation: YAML indentation must be spaces (replace the tab)")
+            }
+            if plainOpen && indent > plainIndent {
+                // A continuation line of a multi-line plain scalar: text, not syntax.
+                return try scanTokens(from: content, end: end, atNodeStart: false)
+            }
+            plainOpen = false
+            if flowDepth == 0 {
+                while let last = indents.last, last > indent { indents.removeLast() }
+                if indents.last != indent { indents.append(indent) }
+            }
+            try scanTokens(from: content, end: end, atNodeStart: true, indent: indent)
+        }
+
+        /// Skips a quoted scalar's text from `i`; clears `openQuote` if it closes on this line.
+        mutating func skipQuoted(from start: Int, end: Int, quote: UInt8) -> Int {
+            var i = start
+            openQuote = quote
+            while i < end {
+                let b = bytes[i]
+                if quote == UInt8(ascii: "\"") && b == UInt8(ascii: "\\") {
+                    i += 2
+                    continue
+                }
+                if b == quote {
+                    if quote == UInt8(ascii: "'") && i + 1 < end && bytes[i + 1] == quote {
+                        i += 2
+                        continue
+                    }
+                    openQuote = nil
+                    return i + 1
+                }
+                i += 1
+            }
+            return end
+        }
+
+        mutating func scanTokens(
+            from start: Int, end: Int, atNodeStart startState: Bool, indent: Int = 0
+        ) throws(PathwayLoadError) {
+            var i = start
+            var atNodeStart = startState
+            var compact = 0  // block collections opened on this line (`- - x`, `? ? x`)
+            while i < end {
+                let b = bytes[i]
+                let next: UInt8 = i + 1 < end ? bytes[i + 1] : 0x20
+                if isBlank(b) {
+                    i += 1
+                    continue
+                }
+                if b == UInt8(ascii: "#") && (i == lineStart || isBlank(bytes[i - 1])) {
+                    return
+                }
+                if atNodeStart {
+                    let indicator = b == UInt8(ascii: "-") || b == UInt8(ascii: "?") || b == UInt8(ascii: ":")
+                    if indicator && isBlank(next) {
+                        if b != UInt8(ascii: ":") && flowDepth == 0 {
+                            compact += 1
+                            if indents.count + compact > maximumDepth {
+                                throw fail(i, tooDeep)
+                            }
+                        }
+                        i += 1
+                        continue
+                    }
+                    if (b == UInt8(ascii: "|") || b == UInt8(ascii: ">")) && flowDepth == 0 {
+                        blockScalarParent = indent
+                        return
+                    }
+                    switch b {
+                    case UInt8(ascii: "*"):
+                        throw fail(
+                            i,
+                            "a YAML alias (*name): pathway files do not allow anchors and aliases;"
+                                + " write the value out in full")
+                    case UInt8(ascii: "&"), UInt8(ascii: "!"):
+                        while i < end && !isBlank(bytes[i]) { i += 1 }
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
+                        flowDepth += 1
+                        if flowDepth + indents.count + compact > maximumDepth {
+                            throw fail(i, tooDeep)
+                        }
+                        i += 1
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                        flowDepth = max(0, flowDepth - 1)
+                        atNodeStart = false
+                        i += 1
+                    case UInt8(ascii: ","):
+                        i += 1
+                    case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                        i = skipQuoted(from: i + 1, end: end, quote: b)
+                        atNodeStart = false
+                        if openQuote != nil { return }
+                    default:
+                        atNodeStart = false
+                        plainOpen = flowDepth == 0
+                        plainIndent = indent
+                        i += 1
+                    }
+                    continue
+                }
+                // Inside a plain scalar, or after a quoted one.
+                if b == UInt8(ascii: ":")
+                    && (isBlank(next) || (flowDepth > 0 && ",[]{}".utf8.contains(next)))
+                {
+                    atNodeStart = true
+                    plainOpen = false
+                } else if flowDepth > 0 && (b == UInt8(ascii: ",")) {
+                    atNodeStart = true
+                } else if flowDepth > 0 && (b == UInt8(ascii: "[") || b == UInt8(ascii: "{")) {
+                    flowDepth += 1
+                    atNodeStart = true
+                    if flowDepth + indents.count + compact > maximumDepth {
+                        throw fail(i, tooDeep)
+                    }
+                } else if flowDepth > 0 && (b == UInt8(ascii: "]") || b == UInt8(ascii: "}")) {
+                    flowDepth -= 1
+                }
+                i += 1
+            }
+            if flowDepth > 0 { plainOpen = false }
+        }
+
+        var tooDeep: String {
+            "nesting deeper than \(maximumDepth) levels: a pathway file needs only a few"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import PathwayCore
+import PathwayReports
+
+extension PathwayCommand {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check pathway files for broken or doubtful routes.",
+            discussion: """
+                Loads each pathway (a YAML file, a folder of them, or a folder holding the CSV
+                pair services.csv + routes.csv) and reports what a commissioner should look at:
+
+                \(PathwayCheck.rules.map { "  \($0.name) (\($0.severity.rawValue)): \($0.meaning)" }.joined(separator: "\n"))
+
+                Example: pathway check pathways/
+                         pathway check --strict --json pathways/dementia-london-after.yaml
+
+                \(Exit.help) For check, 1 means an error was found (an orphaned route),
+                or, with --strict, a warning.
+                """
+        )
+
+        @Argument(help: "Pathway files, or folders to search for them.")
+        var paths: [String]
+
+        @Flag(help: "Fail (exit 1) on warnings as well as errors: for use in CI of pathway repositories.")
+        var strict = false
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let files = PathwayFiles.expand(paths)
+            if files.isEmpty {
+                printError("error: no pathway files found in \(paths.joined(separator: ", "))")
+                throw Exit.dataError
+            }
+            var findings: [Finding] = []
+            var loadFailed = false
+            for file in files {
+                do {
+                    let pathway = try PathwayFiles.load(file)
+                    findings += PathwayCheck.findings(pathway)
+                } catch {
+                    loadFailed = true
+                    for problem in error.problems {
+                        findings.append(
+                            Finding(
+                                severity: .error, rule: "invalid-file", message: problem.message,
+                                file: problem.file, line: problem.line, column: problem.column,
+                                services: []))
+                    }
+                }
+            }
+            if output.json {
+                print(CheckReport.json(findings).serialized(), terminator: "")
+            } else {
+                print(CheckReport.text(findings, files: files.count), terminator: "")
+            }
+            if loadFailed { throw Exit.dataError }
+            let failing = findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+            if failing { throw Exit.found }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import PathwayCore
+import PathwayReports
+
+extension PathwayCommand {
+    struct Metrics: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure how fragmented a pathway is.",
+            discussion: """
+                Counts boundary crossings (referrals between different organisations), the
+                spread of ownership, the fewest referrals and boundaries a patient passes to
+                reach each function, the points of entry for each function, loops,
+                bottlenecks, dead ends and services no entry reaches. Every number is defined
+                in the pathway format (section 2); --json prints exactly those keys, plus
+                'betweenness' (per service, the normalised share of shortest referral paths
+                between other services that pass through it; exact up to 10,000 services,
+                estimated from 1,000 sampled sources beyond, with 'betweennessSources').
+
+                Example: pathway metrics pathways/dementia-london-after.yaml
+                         pathway metrics --json services-folder/
+
+                \(Exit.help)
+                """
+        )
+
+        @Argument(help: "A pathway file, or a folder holding services.csv and routes.csv.")
+        var path: String
+
+        @Flag(help: "Leave out betweenness (the slowest metric on very large networks).")
+        var noBetweenness = false
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let pathway = try loadOrExit(path)
+            let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
+            if output.json {
+                print(metrics.json.serialized(), terminator: "")
+            } else {
+                print(MetricsReport.text(metrics, pathway: pathway), terminator: "")
+            }
+        }
+    }
+}

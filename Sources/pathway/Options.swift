@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import PathwayCore
+
+/// Exit codes shared by every command, documented in each command's help.
+enum Exit {
+    /// The input is not a pathway: a file that does not load (bad YAML or CSV, a broken rule
+    /// of the format) or cannot be read.
+    static let dataError = ExitCode(65)
+    /// The command found something (errors in `check`; under `--strict`, warnings too).
+    static let found = ExitCode(1)
+
+    static let help = """
+        Exit status: 0 when all is well; 1 when the command found a problem (see above);
+        64 for a mistake in the command line; 65 when an input does not load (the message
+        names the file, line and column, and what was expected).
+        """
+}
+
+/// Options for commands that print a report for people or JSON for programs.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (sorted keys, stable order) instead of the readable report.")
+    var json = false
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Loads one pathway, or prints why not and exits with the data-error status.
+func loadOrExit(_ path: String) throws -> Pathway {
+    do {
+        return try PathwayFiles.load(path)
+    } catch {
+        printError(error.description)
+        throw Exit.dataError
+    }
+}

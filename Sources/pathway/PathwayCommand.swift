@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct PathwayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pathway",
+        abstract: "See, measure and compare health and social-care referral pathways.",
+        subcommands: [Check.self, Metrics.self]
+    )
+}
