@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(
             name: "PathwayCoreTests",
             dependencies: ["PathwayCore", "PathwayReports"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PathwayCLITests",

@@ -51,7 +51,8 @@ public enum YAMLPathwayLoader {
         {
             var message = "invalid YAML: \(problem)"
             if let context, !context.text.isEmpty {
-                message += " (\(context.text) at line \(context.mark.line))"
+                let problem = problem.hasPrefix("but ") ? problem : "then " + problem
+                message = "invalid YAML: \(context.text) (line \(context.mark.line)), \(problem)"
             }
             if problem.contains("cannot start any token") {
                 message += "; tabs are not allowed in indentation"
@@ -265,8 +266,11 @@ private struct Reader {
 
         var organisations: [Organisation] = []
         var organisationLines: [String: Int] = [:]
+        // Ids of organisations given, valid or not, so that one mistake is reported once.
+        var declared: [String] = []
         if let nodes = list(top["organisations"], key: "organisations", in: what) {
             for node in nodes {
+                if let f = node.mapping, let id = f["id"]?.string { declared.append(id) }
                 guard let organisation = organisation(node) else { continue }
                 if let first = organisationLines[organisation.id] {
                     report(
@@ -285,9 +289,11 @@ private struct Reader {
         var services: [Service] = []
         var serviceLines: [String: Int] = [:]
         let organisationIDs = organisations.map(\.id)
+        let ignored = Set(declared).subtracting(organisationIDs)
         if let nodes = list(top["services"], key: "services", in: what) {
             for node in nodes {
-                guard let service = service(node, organisations: organisationIDs) else { continue }
+                guard let service = service(node, organisations: organisationIDs, ignoring: ignored)
+                else { continue }
                 if let first = serviceLines[service.id] {
                     report(node, "duplicate service id '\(service.id)' (first defined at line \(first))")
                     continue
@@ -339,7 +345,9 @@ private struct Reader {
         return Organisation(id: id, name: name, sector: sector, location: location(node))
     }
 
-    mutating func service(_ node: Node, organisations: [String]) -> Service? {
+    mutating func service(_ node: Node, organisations: [String], ignoring broken: Set<String>)
+        -> Service?
+    {
         let allowed = [
             "id", "name", "organisation", "entry", "terminal", "functions", "capacity", "replaces",
         ]
@@ -348,7 +356,11 @@ private struct Reader {
         let what = id.map { "service '\($0)'" } ?? "a service"
         let name = text(f["name"], key: "name", in: what)
         var organisation = self.id(f["organisation"], key: "organisation", in: what, at: node)
-        if let given = organisation, !organisations.contains(given), let orgNode = f["organisation"] {
+        if let given = organisation, broken.contains(given) {
+            organisation = nil  // its own problem is reported already
+        } else if let given = organisation, !organisations.contains(given),
+            let orgNode = f["organisation"]
+        {
             var message = "unknown organisation '\(given)' in \(what)"
             if let guess = Identifiers.closest(to: given, in: organisations) {
                 message += " (did you mean '\(guess)'?)"

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The command-line tool as a user runs it: exit codes, messages, and no crash on bad input.
+@Suite struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built `pathway` binary, beside the test bundle.
+    static var tool: URL {
+        let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("pathway")
+        return FileManager.default.fileExists(atPath: beside.path)
+            ? beside : root.appendingPathComponent(".build/debug/pathway")
+    }
+
+    struct Run {
+        var status: Int32
+        var reason: Process.TerminationReason
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.tool
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so a large output cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Run(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static let badFixtures: [String] = {
+        let folder = root.appendingPathComponent("Tests/PathwayCoreTests/Fixtures/bad").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            .map { "Tests/PathwayCoreTests/Fixtures/bad/" + $0 }
+    }()
+
+    @Test(arguments: badFixtures)
+    func badInputExitsWithTheDataErrorCodeAndAPlace(_ file: String) throws {
+        for command in [["metrics", file], ["check", file]] {
+            let r = try run(command)
+            #expect(r.reason == .exit, "no signal")
+            #expect(r.status == 65)
+            let lines = (command[0] == "check" ? r.stdout : r.stderr)
+            #expect(lines.contains(file), "names the file: \(lines)")
+            #expect(lines.range(of: #":[0-9]+:[0-9]+: error: "#, options: .regularExpression) != nil, "\(lines)")
+            #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
+        }
+    }
+
+    @Test func checkOfTheSamplesPasses() throws {
+        let r = try run(["check", "pathways"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("pathways/dementia-london-before.yaml"))
+        #expect(r.stdout.range(of: #"diagnosis has [3-9] points of entry"#, options: .regularExpression) != nil)
+        #expect(!r.stdout.contains("dementia-london-after.yaml:") || !r.stdout.contains("after.yaml:[0-9]+: info: diagnosis has"))
+        #expect(r.stdout.contains("pathways checked: 0 errors"))
+    }
+
+    @Test func strictFailsOnWarnings() throws {
+        let file = "Tests/PathwayCoreTests/Fixtures/good/tricky-text.yaml"
+        #expect(try run(["check", file]).status == 0)
+        let strict = try run(["check", "--strict", file])
+        #expect(strict.status == 1, "\(strict.stdout)")  // 'a' is a dead end
+        #expect(strict.stdout.contains("[dead-end]"))
+    }
+
+    @Test func orphanedRoutesFailCheckWithJSONFindings() throws {
+        let r = try run(["check", "--json", "Tests/PathwayCoreTests/Fixtures/good/orphaned-routes.yaml"])
+        #expect(r.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let findings = try #require(json?["findings"] as? [[String: Any]])
+        let orphaned = findings.filter { $0["rule"] as? String == "orphaned-route" }
+        #expect(orphaned.count == 2)
+        #expect(orphaned.first?["line"] as? Int == 21)
+        #expect(orphaned.first?["services"] as? [String] == ["gp", "old-clinic"])
+        #expect(Set(findings.flatMap { ($0 as NSDictionary).allKeys as! [String] })
+            == ["severity", "rule", "message", "file", "line", "services"])
+    }
+
+    @Test func metricsJSONIsStableAcrossRuns() throws {
+        let a = try run(["metrics", "--json", "pathways/dementia-london-after.yaml"])
+        let b = try run(["metrics", "--json", "pathways/dementia-london-after.yaml"])
+        #expect(a.status == 0 && a.stdout == b.stdout && !a.stdout.isEmpty)
+        let json = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+        let diagnosis = (json?["functions"] as? [String: Any])?["diagnosis"] as? [String: Any]
+        #expect(diagnosis?["pointsOfEntry"] as? [String] == ["memory-service"])
+    }
+
+    @Test func readableMetricsExplainTheNumbers() throws {
+        let r = try run(["metrics", "pathways/dementia-london-before.yaml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Boundary crossings:"))
+        #expect(r.stdout.contains("diagnosis: 5 points of entry"))
+    }
+
+    @Test func usageMistakesExit64AndMissingFiles65() throws {
+        #expect(try run(["metrics"]).status == 64)
+        #expect(try run(["check", "--no-such-flag", "x"]).status == 64)
+        let missing = try run(["metrics", "no/such/file.yaml"])
+        #expect(missing.status == 65 && missing.stderr.contains("no/such/file.yaml: error: no such file"))
+    }
+
+    @Test func helpDocumentsExitCodesAndRules() throws {
+        let help = try run(["check", "--help"])
+        #expect(help.status == 0)
+        for words in ["orphaned-route (error)", "65 when an input does not load", "--strict"] {
+            #expect(help.stdout.contains(words), "\(words)")
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import PathwayCore
+
+@Suite struct LoadingTests {
+    /// Each bad input: the fixture, the line the error must name (nil where the file has no
+    /// line to point at), and words the message must contain.
+    static let badInputs: [(String, Int?, String)] = [
+        ("binary.yaml", 1, "UTF-8"),
+        ("invalid-utf8.yaml", 1, "invalid UTF-8"),
+        ("empty.yaml", 1, "empty"),
+        ("only-comments.yaml", 1, "no data"),
+        ("tabs.yaml", 9, "tab in the indentation"),
+        ("missing-title.yaml", 1, "missing 'pathway'"),
+        ("mapping-for-list.yaml", 9, "expected a list for 'services'"),
+        ("typo-key.yaml", 13, "did you mean 'organisation'"),
+        ("string-for-number.yaml", 20, "whole number"),
+        ("quoted-number.yaml", 20, "found the string \"80\""),
+        ("huge-number.yaml", 15, "too large"),
+        ("negative-volume.yaml", 20, "negative"),
+        ("id-with-spaces.yaml", 12, "(e.g. 'memory-service')"),
+        ("duplicate-id.yaml", 12, "duplicate service id 'gp' (first defined at line 9)"),
+        ("duplicate-key.yaml", 11, "given twice"),
+        ("unknown-organisation.yaml", 13, "did you mean 'mh-trust'"),
+        ("unknown-sector.yaml", 7, "unknown sector 'mental-heath'"),
+        ("wrong-bool.yaml", 11, "expected true or false"),
+        ("bad-kind.yaml", 21, "expected formal or informal"),
+        ("scalar-root.yaml", 1, "as a mapping"),
+        ("list-root.yaml", 1, "found a list"),
+        ("deep-flow.yaml", 2, "nesting deeper than"),
+        ("deep-block.yaml", 65, "nesting deeper than"),
+        ("deep-compact.yaml", 2, "nesting deeper than"),
+        ("alias-bomb.yaml", 3, "alias"),
+        ("two-documents.yaml", 21, "another document"),
+        ("unclosed-quote.yaml", 21, "quoted scalar"),
+        ("csv-negative-volume", 2, "negative"),
+        ("csv-unknown-sector", 3, "unknown sector"),
+        ("csv-unknown-column", 1, "did you mean 'capacity'"),
+        ("csv-ragged-row", 3, "has 2 fields but the header has 5"),
+        ("csv-sector-conflict", 4, "given sector 'acute' here but 'mental-health' at line 3"),
+        ("csv-unclosed-quote", 3, "never closed"),
+        ("csv-bad-id", 3, "not a valid id"),
+    ]
+
+    @Test(arguments: badInputs)
+    func badInputIsRefusedWithItsPlace(_ fixture: String, line: Int?, words: String) throws {
+        let problem = try #require(loadProblem(Paths.bad(fixture)), "\(fixture) must not load")
+        #expect(problem.file.contains(fixture), "the message names the file")
+        #expect(problem.line == line)
+        #expect(problem.column != nil)
+        #expect(problem.message.contains(words), "\(problem.message)")
+    }
+
+    @Test func everyBadFixtureIsInTheTable() throws {
+        let listed = Set(Self.badInputs.map(\.0))
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures + "/bad"))
+        #expect(listed == present)
+    }
+
+    @Test func problemsNameFileLineAndColumn() throws {
+        let problem = try #require(loadProblem(Paths.bad("typo-key.yaml")))
+        #expect(problem.description.hasSuffix(
+            "typo-key.yaml:13:5: error: unknown key 'organisaton' in a service; expected one of: id, name,"
+                + " organisation, entry, terminal, functions, capacity, replaces (did you mean 'organisation'?)"))
+    }
+
+    @Test func severalProblemsAreReportedTogether() throws {
+        let text = """
+            pathway: p
+            organisations:
+              - {id: a, sector: acute}
+            services:
+              - {id: x, organisation: a, capacity: -1}
+              - {id: y, organisation: b}
+            """
+        #expect(throws: PathwayLoadError.self) { try pathway(text) }
+        do {
+            _ = try pathway(text)
+        } catch let error as PathwayLoadError {
+            #expect(error.problems.map(\.line) == [5, 6])
+        }
+    }
+
+    @Test func orphanedRoutesLoadAndAreKept() throws {
+        let p = try PathwayFiles.load(Paths.good("orphaned-routes.yaml"))
+        #expect(p.routes.count == 3)
+        #expect(p.orphanedRoutes.map { "\($0.from)>\($0.to)" } == ["gp>old-clinic", "closed-service>memory-service"])
+        #expect(p.orphanedRoutes[0].location?.line == 21)
+    }
+
+    @Test func textThatLooksLikeSyntaxLoads() throws {
+        let p = try PathwayFiles.load(Paths.good("tricky-text.yaml"))
+        #expect(p.title == "Text that looks like syntax: *star, &amp, [bracket, {brace")
+        #expect(p.notes == "this is a long *important* note [with] brackets { and more text")
+        #expect(p.condition == "it's * quoted")
+        #expect(p.organisations[0].name == "Équipe mobile")
+        #expect(p.services[0].functions == ["diagnosis", "review"])
+    }
+
+    @Test func defaultsFollowTheFormat() throws {
+        let p = try pathway(
+            """
+            pathway: p
+            organisations: [{id: a, sector: acute}]
+            services: [{id: x, organisation: a}]
+            routes: [{from: x, to: x}]
+            """)
+        let s = p.services[0]
+        #expect(s.name == "x" && !s.entry && !s.terminal && s.functions.isEmpty && s.capacity == nil)
+        #expect(p.organisations[0].name == "a")
+        #expect(p.routes[0].kind == .formal && p.routes[0].volume == nil && p.routes[0].purpose == nil)
+    }
+
+    @Test func csvPairLoadsQuotedFieldsAndOrphans() throws {
+        let p = try PathwayFiles.load(Paths.good("csv-pair"))
+        #expect(p.title == "csv-pair")
+        #expect(p.services.map(\.id) == ["gp", "memory-service", "old-age-cmht"])
+        #expect(p.services[0].name == "General practice, \"the GP\"")
+        #expect(p.services[2].name == "Old-age CMHT\nborough A")
+        #expect(p.services[2].functions == ["diagnosis", "crisis-response"])
+        #expect(p.services[1].capacity == 100 && p.services[1].terminal)
+        #expect(p.organisations.map(\.id) == ["gp-practices", "mh-trust"])
+        #expect(p.routes[1].kind == .informal && p.routes[1].volume == nil)
+        #expect(p.orphanedRoutes.count == 1)
+        // The route after the quoted two-line name is on line 5 of routes.csv, not 4.
+        #expect(p.services[2].location?.line == 4)
+    }
+
+    @Test func theSameFileGivenAsServicesCSVLoadsTheFolder() throws {
+        let a = try PathwayFiles.load(Paths.good("csv-pair"))
+        let b = try PathwayFiles.load(Paths.good("csv-pair/services.csv"))
+        #expect(a.services == b.services && a.routes == b.routes)
+    }
+
+    @Test func foldersExpandToTheirPathwaysSorted() {
+        let files = PathwayFiles.expand([Paths.fixtures + "/good"])
+        #expect(files.map { URL(fileURLWithPath: $0).lastPathComponent }
+            == ["csv-pair", "orphaned-routes.yaml", "tricky-text.yaml"])
+    }
+
+    @Test func editDistanceAndSuggestions() {
+        #expect(Identifiers.editDistance("organisaton", "organisation") == 1)
+        #expect(Identifiers.editDistance("", "abc") == 3)
+        #expect(Identifiers.closest(to: "sectr", in: ["id", "sector", "name"]) == "sector")
+        #expect(Identifiers.closest(to: "zzzzzz", in: ["id", "sector"]) == nil)
+        #expect(Identifiers.suggestion(for: "Memory  Clinic (A)") == "memory-clinic-a")
+        #expect(Identifiers.isKebabWord("crisis-response") && !Identifiers.isKebabWord("crisis--x"))
+        #expect(!Identifiers.isKebabWord("-x") && !Identifiers.isValidID("a b") && Identifiers.isValidID("-a-"))
+    }
+}
