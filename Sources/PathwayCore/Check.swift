@@ -62,16 +62,21 @@ public enum PathwayCheck {
         ("referral-loop", .info, "services that can refer patients round in a circle"),
     ]
 
-    /// Every finding for `pathway`, in file order (by line, then rule).
+    /// Every finding for `pathway`, in file order (by file, then line, then rule).
     public static func findings(_ pathway: Pathway, metrics: PathwayMetrics? = nil) -> [Finding] {
         let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
         let file = pathway.file ?? pathway.title
         var found: [Finding] = []
         let serviceByID = Dictionary(pathway.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func line(of id: String) -> Int? { serviceByID[id]?.location?.line }
+        // For the CSV pair, services and routes are in different files.
+        let serviceFile = pathway.services.first?.location?.file ?? file
+        let routeFile = pathway.routes.first?.location?.file ?? file
         func name(_ id: String) -> String {
             guard let service = serviceByID[id], service.name != id else { return "'\(id)'" }
-            return "'\(id)' (\(service.name))"
+            // One line a finding: a name written over several lines is joined.
+            let oneLine = service.name.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "'\(id)' (\(oneLine))"
         }
 
         for route in metrics.orphanedRoutes {
@@ -83,7 +88,7 @@ public enum PathwayCheck {
                     message: "the route from '\(route.from)' to '\(route.to)'"
                         + (route.purpose.map { " for \($0)" } ?? "")
                         + " names \(what), which is not a service of this pathway",
-                    file: file, line: route.location?.line, column: route.location?.column,
+                    file: routeFile, line: route.location?.line, column: route.location?.column,
                     services: [route.from, route.to]))
         }
         if metrics.entryPoints.isEmpty {
@@ -91,14 +96,14 @@ public enum PathwayCheck {
                 Finding(
                     severity: .warning, rule: "no-entry-point",
                     message: "no service is marked 'entry: true': patients cannot reach any service",
-                    file: file, line: pathway.services.first?.location?.line, services: []))
+                    file: serviceFile, line: pathway.services.first?.location?.line, services: []))
         } else {
             for id in metrics.unreachable {
                 found.append(
                     Finding(
                         severity: .warning, rule: "unreachable-service",
                         message: "\(name(id)) cannot be reached from any entry point by following routes",
-                        file: file, line: line(of: id), services: [id]))
+                        file: serviceFile, line: line(of: id), services: [id]))
             }
         }
         for id in metrics.deadEnds {
@@ -106,7 +111,7 @@ public enum PathwayCheck {
                 Finding(
                     severity: .warning, rule: "dead-end",
                     message: "\(name(id)) refers nowhere and is not marked 'terminal: true'",
-                    file: file, line: line(of: id), services: [id]))
+                    file: serviceFile, line: line(of: id), services: [id]))
         }
         var seen: [String: Int] = [:]
         for route in pathway.routes {
@@ -118,7 +123,7 @@ public enum PathwayCheck {
                         message: "the route from '\(route.from)' to '\(route.to)'"
                             + (route.purpose.map { " for \($0)" } ?? "")
                             + " is given again (first at line \(first))",
-                        file: file, line: route.location?.line, column: route.location?.column,
+                        file: routeFile, line: route.location?.line, column: route.location?.column,
                         services: [route.from, route.to]))
             } else {
                 seen[key] = route.location?.line ?? 0
@@ -130,7 +135,7 @@ public enum PathwayCheck {
                     severity: .warning, rule: "over-capacity",
                     message: "\(name(excess.id)) receives \(excess.inbound) referrals a year"
                         + " but has capacity for \(excess.capacity)",
-                    file: file, line: line(of: excess.id), services: [excess.id]))
+                    file: serviceFile, line: line(of: excess.id), services: [excess.id]))
         }
         for word in metrics.functions.keys.sorted() {
             let poe = metrics.functions[word]!.pointsOfEntry
@@ -140,16 +145,17 @@ public enum PathwayCheck {
                     severity: .info, rule: "multiple-points-of-entry",
                     message: "\(word) has \(poe.count) points of entry: "
                         + poe.joined(separator: ", "),
-                    file: file, line: poe.compactMap(line(of:)).min(), services: poe))
+                    file: serviceFile, line: poe.compactMap(line(of:)).min(), services: poe))
         }
         for loop in metrics.loops {
             let text = loop.count == 1 ? "\(name(loop[0])) refers to itself" : "referral loop among " + loop.joined(separator: ", ")
             found.append(
                 Finding(
-                    severity: .info, rule: "referral-loop", message: text, file: file,
+                    severity: .info, rule: "referral-loop", message: text, file: serviceFile,
                     line: loop.compactMap(line(of:)).min(), services: loop))
         }
         return found.enumerated().sorted { a, b in
+            if a.element.file != b.element.file { return a.element.file < b.element.file }
             let la = a.element.line ?? 0
             let lb = b.element.line ?? 0
             return la != lb ? la < lb : a.offset < b.offset

@@ -163,8 +163,8 @@ enum YAMLSafetyScan {
                     case UInt8(ascii: "*"):
                         throw fail(
                             i,
-                            "a YAML alias (*name): pathway files do not allow anchors and aliases;"
-                                + " write the value out in full")
+                            "a YAML alias (*name): pathway files do not allow aliases, which can expand"
+                                + " a few lines into billions of values; write the value out in full")
                     case UInt8(ascii: "&"), UInt8(ascii: "!"):
                         while i < end && !isBlank(bytes[i]) { i += 1 }
                     case UInt8(ascii: "["), UInt8(ascii: "{"):

@@ -108,6 +108,23 @@ import Testing
         #expect(r.stdout.contains("diagnosis: 5 points of entry"))
     }
 
+    @Test func entryPointsShowTheLondonDoorsWithEvidence() throws {
+        let before = try run(["entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-before.yaml"])
+        let after = try run(["entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-after.yaml"])
+        #expect(before.status == 0 && after.status == 0)
+        func doors(_ r: Run) throws -> [[String: Any]] {
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let diagnosis = (json?["functions"] as? [String: Any])?["diagnosis"] as? [String: Any]
+            return diagnosis?["pointsOfEntry"] as? [[String: Any]] ?? []
+        }
+        #expect(try doors(before).count >= 3)
+        let single = try doors(after)
+        #expect(single.count == 1 && single.first?["id"] as? String == "memory-service")
+        #expect((single.first?["path"] as? [String])?.last == "memory-service")
+        let unknown = try run(["entry-points", "--function", "diagnosi", "pathways/dementia-london-after.yaml"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("its functions are:"))
+    }
+
     @Test func usageMistakesExit64AndMissingFiles65() throws {
         #expect(try run(["metrics"]).status == 64)
         #expect(try run(["check", "--no-such-flag", "x"]).status == 64)

@@ -106,6 +106,19 @@ import Testing
         return result
     }
 
+    /// Fewest arcs from an entry to `target` along which no earlier service offers the function.
+    static func shortestFirstPath(_ c: Case, to target: Int) -> Int {
+        var best = Int.max
+        var stack: [[Int]] = c.entries.map { [$0] }
+        while let path = stack.popLast() {
+            let v = path.last!
+            if v == target { best = min(best, path.count - 1) }
+            if c.offers.contains(v) { continue }
+            for (a, b) in c.arcs where a == v && !path.contains(b) { stack.append(path + [b]) }
+        }
+        return best
+    }
+
     @Test func everyAlgorithmMatchesItsDefinition() {
         var checked = 0
         for c in Self.allCases() {
@@ -142,6 +155,25 @@ import Testing
             let metrics = PathwayMetrics(c.pathway, graph: graph, betweenness: false)
             let poe = Set(Self.pointsOfEntry(c).map { "s\($0)" })
             #expect(Set(metrics.functions["f"]?.pointsOfEntry ?? []) == poe, "points of entry \(c.arcs)")
+            // entry-points: each door's path is a real path from an entry, passing no earlier
+            // provider, and as short as any such path; each bottleneck, removed, cuts every
+            // provider off; and every service that does so is listed.
+            let providers = (0..<c.n).filter { c.offers.contains($0) }
+            let entry = graph.entry(function: "f", providers: providers, dominators: tree)
+            #expect(Set(entry.doors.map(\.id)) == poe)
+            for door in entry.doors {
+                let path = door.path.map { Int($0.dropFirst())! }
+                #expect(c.entries.contains(path[0]) && path.last == Int(door.id.dropFirst())!)
+                #expect(zip(path, path.dropFirst()).allSatisfy { step in c.arcs.contains { $0 == step } })
+                #expect(path.dropLast().allSatisfy { !c.offers.contains($0) })
+                #expect(path.count - 1 == Self.shortestFirstPath(c, to: path.last!))
+            }
+            let reachedProviders = providers.filter { reached[$0] }
+            let cutting = (0..<c.n).filter { x in
+                !reachedProviders.isEmpty
+                    && reachedProviders.allSatisfy { $0 == x || !Self.reachedFromEntries(c, without: x)[$0] }
+            }
+            #expect(Set(entry.bottlenecks) == Set(cutting.map { "s\($0)" }), "bottlenecks \(c.arcs) \(c.entries) \(c.offers)")
             checked += 1
         }
         #expect(checked > 65_000)

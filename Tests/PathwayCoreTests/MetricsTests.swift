@@ -58,6 +58,17 @@ import Testing
         #expect(social.minReferrals == 2 && social.minBoundaries == 2)
     }
 
+    @Test func entryPointsOfTheHandWorkedPathway() throws {
+        let p = try pathway(Self.handWorked)
+        let entries = Dictionary(uniqueKeysWithValues: ServiceGraph(p).entries(of: p).map { ($0.function, $0) })
+        #expect(entries["diagnosis"]?.doors.map(\.path) == [["gp", "clinic-a"], ["gp", "clinic-b"]])
+        #expect(entries["diagnosis"]?.bottlenecks == ["gp"])
+        #expect(entries["treatment"]?.doors.map(\.path) == [["gp", "clinic-b"]])
+        // Every way to social support passes clinic-b, and before it the GP; nearest first.
+        #expect(entries["social-support"]?.bottlenecks == ["social", "clinic-b", "gp"])
+        #expect(entries["first-contact"]?.doors.map(\.path) == [["gp"]])
+    }
+
     @Test func unreachableFunctionsAreNull() throws {
         let m = PathwayMetrics(
             try pathway(

@@ -1,0 +1,116 @@
+/// Where patients first reach one function, with the evidence a clinician will ask for.
+public struct FunctionEntry: Sendable, Equatable {
+    /// A point of entry and one shortest referral path to it from an entry, along which no
+    /// earlier service offers the function (the path starts at an entry and ends at `id`).
+    public struct Door: Sendable, Equatable {
+        public var id: String
+        public var path: [String]
+    }
+
+    public var function: String
+    public var doors: [Door]
+    /// Services every route from an entry to any provider of the function passes through,
+    /// nearest to the function first: the common dominators of its reachable providers.
+    public var bottlenecks: [String]
+
+    public var singlePointOfEntry: Bool { doors.count == 1 }
+
+    public var json: JSONValue {
+        .object([
+            "pointsOfEntry": .array(doors.map { .object(["id": .string($0.id), "path": .strings($0.path)]) }),
+            "singlePointOfEntry": .bool(singlePointOfEntry),
+            "bottlenecks": .strings(bottlenecks),
+        ])
+    }
+}
+
+extension ServiceGraph {
+    /// The points of entry of the function offered by `providers`, each with one shortest
+    /// path from an entry that passes no earlier provider, and the services every route to
+    /// the function passes.
+    ///
+    /// Points of entry are the providers reached by a breadth-first search from all entries
+    /// that does not go on from a provider (`shared/pathway-format.md`, `pointsOfEntry`);
+    /// the search's parent links give the paths, shortest by construction.
+    ///
+    /// - Complexity: O(|S| + |R|) time and O(|S|) space, plus the dominator tree if not given.
+    public func entry(
+        function: String, providers: [Int], dominators: DominatorTree? = nil
+    ) -> FunctionEntry {
+        var isProvider = [Bool](repeating: false, count: count)
+        for v in providers { isProvider[v] = true }
+        var parent = [Int32](repeating: -2, count: count)  // -2 unseen, -1 an entry
+        var queue: [Int] = []
+        for e in entries where parent[e] == -2 {
+            parent[e] = -1
+            queue.append(e)
+        }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            if isProvider[v] { continue }
+            for w in successors(of: v) where parent[Int(w)] == -2 {
+                parent[Int(w)] = Int32(v)
+                queue.append(Int(w))
+            }
+        }
+        var doors: [FunctionEntry.Door] = []
+        for v in providers where parent[v] != -2 {
+            var path = [ids[v]]
+            var x = Int(parent[v])
+            while x >= 0 {
+                path.append(ids[x])
+                x = Int(parent[x])
+            }
+            doors.append(.init(id: ids[v], path: path.reversed()))
+        }
+        doors.sort { $0.id < $1.id }
+
+        // The common dominators of the reachable providers: the chain above their lowest
+        // common ancestor in the dominator tree.
+        let tree = dominators ?? DominatorTree(self)
+        let reached = providers.filter { tree.immediateDominator[$0] != -1 }
+        var bottlenecks: [String] = []
+        if var common = reached.first {
+            func depth(_ v: Int) -> Int {
+                var d = 0
+                var x = v
+                while x != tree.root {
+                    x = Int(tree.immediateDominator[x])
+                    d += 1
+                }
+                return d
+            }
+            for v in reached.dropFirst() {
+                var a = common
+                var b = v
+                var da = depth(a)
+                var db = depth(b)
+                while da > db { a = Int(tree.immediateDominator[a]); da -= 1 }
+                while db > da { b = Int(tree.immediateDominator[b]); db -= 1 }
+                while a != b {
+                    a = Int(tree.immediateDominator[a])
+                    b = Int(tree.immediateDominator[b])
+                }
+                common = a
+            }
+            var x = common
+            while x != tree.root {
+                bottlenecks.append(ids[x])
+                x = Int(tree.immediateDominator[x])
+            }
+        }
+        return FunctionEntry(function: function, doors: doors, bottlenecks: bottlenecks)
+    }
+
+    /// ``entry(function:providers:dominators:)`` for every function word of `pathway`, by word.
+    public func entries(of pathway: Pathway) -> [FunctionEntry] {
+        var providersOf: [String: [Int]] = [:]
+        for (v, service) in pathway.services.enumerated() {
+            for word in service.functions { providersOf[word, default: []].append(v) }
+        }
+        let tree = DominatorTree(self)
+        return providersOf.keys.sorted().map { entry(function: $0, providers: providersOf[$0]!, dominators: tree) }
+    }
+}
