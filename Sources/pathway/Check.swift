@@ -35,11 +35,14 @@ extension PathwayCommand {
                 throw Exit.dataError
             }
             var findings: [Finding] = []
+            var summaries: [String] = []
             var loadFailed = false
             for file in files {
                 do {
                     let pathway = try PathwayFiles.load(file)
-                    findings += PathwayCheck.findings(pathway)
+                    let metrics = PathwayMetrics(pathway, betweenness: false)
+                    findings += PathwayCheck.findings(pathway, metrics: metrics)
+                    summaries.append(CheckReport.summary(metrics, file: file))
                 } catch {
                     loadFailed = true
                     for problem in error.problems {
@@ -54,7 +57,7 @@ extension PathwayCommand {
             if output.json {
                 print(CheckReport.json(findings).serialized(), terminator: "")
             } else {
-                print(CheckReport.text(findings, files: files.count), terminator: "")
+                print(CheckReport.text(findings, files: files.count, summaries: summaries), terminator: "")
             }
             if loadFailed { throw Exit.dataError }
             let failing = findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }

@@ -69,6 +69,12 @@ import Testing
         #expect(r.stdout.range(of: #"diagnosis has [3-9] points of entry"#, options: .regularExpression) != nil)
         #expect(!r.stdout.contains("dementia-london-after.yaml:") || !r.stdout.contains("after.yaml:[0-9]+: info: diagnosis has"))
         #expect(r.stdout.contains("pathways checked: 0 errors"))
+        // The summary lines: several doors for diagnosis before, one after.
+        let lines = r.stdout.split(separator: "\n")
+        let before = try #require(lines.first { $0.hasPrefix("pathways/dementia-london-before.yaml: ") })
+        let after = try #require(lines.first { $0.hasPrefix("pathways/dementia-london-after.yaml: ") })
+        #expect(before.contains("several points of entry for") && before.contains("diagnosis (5)"))
+        #expect(after.contains("single point of entry for") && after.contains("diagnosis (memory-service)"))
     }
 
     @Test func strictFailsOnWarnings() throws {
