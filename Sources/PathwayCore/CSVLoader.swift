@@ -59,16 +59,7 @@ public enum CSVPathwayLoader {
         var services: [Service] = []
         var serviceLines: [String: Int] = [:]
         var organisationIndex: [String: Int] = [:]
-        var record = CSVRecord()
-        while problems.count < YAMLPathwayLoader.maximumProblems {
-            do throws(PathwayLoadError) {
-                guard try table.next(&record) else { break }
-            } catch {
-                problems.append(contentsOf: error.problems)
-                break
-            }
-            var row = Row(record: record, table: table, columns: columns, problems: problems)
-            defer { problems = row.problems }
+        table.forEachRow(columns: columns, problems: &problems) { row in
             let id = row.id("id")
             let name = row.text("name")
             let organisation = row.id("organisation")
@@ -90,16 +81,16 @@ public enum CSVPathwayLoader {
             let functions = row.list("functions", word: true)
             let capacity = row.count("capacity")
             let replaces = row.list("replaces", word: false)
-            guard let id, let organisation, let sector, row.problems.count == problems.count else {
+            guard let id, let organisation, let sector, row.isClean else {
                 if id == nil && row.text("id") == nil { row.report("id", "missing 'id'") }
                 if organisation == nil && row.text("organisation") == nil {
                     row.report("organisation", "missing 'organisation'")
                 }
-                continue
+                return
             }
             if let first = serviceLines[id] {
                 row.report("id", "duplicate service id '\(id)' (first defined at line \(first))")
-                continue
+                return
             }
             if let index = organisationIndex[organisation] {
                 if organisations[index].sector != sector {
@@ -108,14 +99,14 @@ public enum CSVPathwayLoader {
                         "organisation '\(organisation)' is given sector '\(sector.rawValue)' here"
                             + " but '\(organisations[index].sector.rawValue)' at line"
                             + " \(organisations[index].location?.line ?? 0)")
-                    continue
+                    return
                 }
             } else {
                 organisationIndex[organisation] = organisations.count
                 organisations.append(
                     Organisation(id: organisation, sector: sector, location: row.location("organisation")))
             }
-            serviceLines[id] = record.line
+            serviceLines[id] = row.record.line
             services.append(
                 Service(
                     id: id, name: name, organisation: organisation, entry: entry ?? false,
@@ -138,16 +129,7 @@ public enum CSVPathwayLoader {
                 problems: &problems)
         else { return [] }
         var routes: [Route] = []
-        var record = CSVRecord()
-        while problems.count < YAMLPathwayLoader.maximumProblems {
-            do throws(PathwayLoadError) {
-                guard try table.next(&record) else { break }
-            } catch {
-                problems.append(contentsOf: error.problems)
-                break
-            }
-            var row = Row(record: record, table: table, columns: columns, problems: problems)
-            defer { problems = row.problems }
+        table.forEachRow(columns: columns, problems: &problems) { row in
             let from = row.id("from")
             let to = row.id("to")
             var purpose: String?
@@ -168,10 +150,10 @@ public enum CSVPathwayLoader {
             }
             let volume = row.count("volume")
             let note = row.text("note")
-            guard let from, let to, row.problems.count == problems.count else {
+            guard let from, let to, row.isClean else {
                 if from == nil && row.text("from") == nil { row.report("from", "missing 'from'") }
                 if to == nil && row.text("to") == nil { row.report("to", "missing 'to'") }
-                continue
+                return
             }
             routes.append(
                 Route(
@@ -212,13 +194,7 @@ struct CSVTable {
     }
 
     func column(at offset: Int, lineStart: Int) -> Int {
-        var count = 1
-        var k = lineStart
-        while k < offset {
-            if bytes[k] & 0xC0 != 0x80 { count += 1 }
-            k += 1
-        }
-        return count
+        TextInput.column(bytes, lineStart: lineStart, offset: offset)
     }
 
     func string(_ record: CSVRecord, _ field: Int) -> String {
@@ -332,6 +308,25 @@ struct CSVTable {
         return true
     }
 
+    /// Calls `body` with each data row until the end of the file or too many problems; the
+    /// problems the row reports are added to `problems`.
+    mutating func forEachRow(
+        columns: [String: Int], problems: inout [PathwayLoadError.Problem], _ body: (inout Row) -> Void
+    ) {
+        var record = CSVRecord()
+        while problems.count < YAMLPathwayLoader.maximumProblems {
+            do throws(PathwayLoadError) {
+                guard try next(&record) else { return }
+            } catch {
+                problems.append(contentsOf: error.problems)
+                return
+            }
+            var row = Row(record: record, table: self, columns: columns, problems: problems)
+            body(&row)
+            problems = row.problems
+        }
+    }
+
     /// Reads the header row, mapping known column names to their positions.
     mutating func header(
         known: [String], required: [String], problems: inout [PathwayLoadError.Problem]
@@ -380,11 +375,24 @@ struct CSVTable {
 }
 
 /// Typed access to one CSV row's fields, reporting problems at the field's line and column.
-private struct Row {
+struct Row {
     let record: CSVRecord
     let table: CSVTable
     let columns: [String: Int]
     var problems: [PathwayLoadError.Problem]
+    /// How many problems there were before this row.
+    private let before: Int
+
+    init(record: CSVRecord, table: CSVTable, columns: [String: Int], problems: [PathwayLoadError.Problem]) {
+        self.record = record
+        self.table = table
+        self.columns = columns
+        self.problems = problems
+        self.before = problems.count
+    }
+
+    /// This row has reported no problem.
+    var isClean: Bool { problems.count == before }
 
     func has(_ column: String) -> Bool { columns[column] != nil }
 
@@ -427,20 +435,12 @@ private struct Row {
 
     mutating func count(_ column: String) -> Int? {
         guard let value = text(column) else { return nil }
-        let expected = "a whole number of referrals per year (0 to \(Limits.maximumCount))"
-        if value.hasPrefix("-"), value.count > 1, value.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) {
-            report(column, "'\(column)' is negative (\(value)): expected \(expected)")
-            return nil
+        let parsed = CountText(Substring(value))
+        if let message = parsed.problem(key: column, in: "", text: value, found: "'\(value)'") {
+            report(column, message)
         }
-        guard value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            report(column, "expected \(expected) for '\(column)', found '\(value)'")
-            return nil
-        }
-        guard value.count <= 13, let number = Int(value), number <= Limits.maximumCount else {
-            report(column, "'\(column)' is too large (\(value)): expected \(expected)")
-            return nil
-        }
-        return number
+        if case let .value(number) = parsed { return number }
+        return nil
     }
 
     /// A `;`-separated list of words (kebab-case) or ids.

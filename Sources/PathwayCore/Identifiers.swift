@@ -74,6 +74,43 @@ enum Identifiers {
     }
 }
 
+/// What a referral count written as text turned out to be.
+enum CountText: Equatable {
+    case value(Int)
+    case negative
+    case notANumber
+    case tooLarge
+
+    /// The phrase for messages about counts.
+    static let expected = "a whole number of referrals per year (0 to \(Limits.maximumCount))"
+
+    /// Reads a whole number from 0 to ``Limits/maximumCount``; a leading `+` is allowed.
+    init(_ text: Substring) {
+        var digits = text
+        if digits.hasPrefix("+") { digits = digits.dropFirst() }
+        func allDigits(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
+        if digits.hasPrefix("-") && allDigits(digits.dropFirst()) {
+            self = .negative
+        } else if !allDigits(digits) {
+            self = .notANumber
+        } else if digits.count > 13 || Int(digits).map({ $0 > Limits.maximumCount }) ?? true {
+            self = .tooLarge
+        } else {
+            self = .value(Int(digits)!)
+        }
+    }
+
+    /// The message for a problem, or nil for a value.
+    func problem(key: String, in place: String, text: String, found: String) -> String? {
+        switch self {
+        case .value: nil
+        case .negative: "'\(key)'\(place) is negative (\(text)): expected \(Self.expected)"
+        case .notANumber: "expected \(Self.expected) for '\(key)'\(place), found \(found)"
+        case .tooLarge: "'\(key)'\(place) is too large (\(text)): expected \(Self.expected)"
+        }
+    }
+}
+
 /// Limits that keep a count meaningful: no referral volume or capacity is larger than this,
 /// and sums over millions of routes cannot overflow.
 public enum Limits {

@@ -38,6 +38,18 @@ enum TextInput {
         return [UInt8](data)
     }
 
+    /// The 1-based column of `offset` in the line starting at `lineStart`, counting Unicode
+    /// scalars (UTF-8 continuation bytes are skipped), as editors count columns.
+    static func column(_ bytes: [UInt8], lineStart: Int, offset: Int) -> Int {
+        var count = 1
+        var k = lineStart
+        while k < offset {
+            if bytes[k] & 0xC0 != 0x80 { count += 1 }
+            k += 1
+        }
+        return count
+    }
+
     /// Checks that `bytes` are UTF-8 text without NUL bytes, or says where they are not.
     static func validate(_ bytes: [UInt8], file: String) throws(PathwayLoadError) {
         if !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil { return }

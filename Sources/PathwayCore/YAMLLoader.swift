@@ -210,31 +210,21 @@ private struct Reader {
         return nil
     }
 
-    /// A whole number from 0 to ``Limits/maximumCount``.
+    /// A whole number from 0 to ``Limits/maximumCount``, written unquoted.
     mutating func count(_ node: Node?, key: String, in what: String) -> Int? {
         guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
-        let expected = "a whole number of referrals per year (0 to \(Limits.maximumCount))"
         guard case let .scalar(scalar) = node, scalar.style == .plain else {
-            report(node, "expected \(expected) for '\(key)' in \(what), found \(Self.describe(node))")
+            report(node, "expected \(CountText.expected) for '\(key)' in \(what), found \(Self.describe(node))")
             return nil
         }
-        var digits = Substring(scalar.string)
-        if digits.hasPrefix("+") { digits = digits.dropFirst() }
-        if digits.hasPrefix("-"), digits.count > 1,
-            digits.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })
+        let parsed = CountText(Substring(scalar.string))
+        if let message = parsed.problem(
+            key: key, in: " in \(what)", text: scalar.string, found: Self.describe(node))
         {
-            report(node, "'\(key)' in \(what) is negative (\(scalar.string)): expected \(expected)")
-            return nil
+            report(node, message)
         }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            report(node, "expected \(expected) for '\(key)' in \(what), found \(Self.describe(node))")
-            return nil
-        }
-        guard digits.count <= 13, let value = Int(digits), value <= Limits.maximumCount else {
-            report(node, "'\(key)' in \(what) is too large (\(scalar.string)): expected \(expected)")
-            return nil
-        }
-        return value
+        if case let .value(value) = parsed { return value }
+        return nil
     }
 
     /// A list (block or flow); a single scalar is not accepted where a list belongs.

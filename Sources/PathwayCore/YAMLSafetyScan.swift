@@ -43,16 +43,7 @@ enum YAMLSafetyScan {
             self.file = file
         }
 
-        func column(_ at: Int) -> Int {
-            // Columns count Unicode scalars: skip UTF-8 continuation bytes.
-            var count = 1
-            var k = lineStart
-            while k < at {
-                if bytes[k] & 0xC0 != 0x80 { count += 1 }
-                k += 1
-            }
-            return count
-        }
+        func column(_ at: Int) -> Int { TextInput.column(bytes, lineStart: lineStart, offset: at) }
 
         func fail(_ at: Int, _ message: String) -> PathwayLoadError {
             PathwayLoadError(file: file, line: line, column: column(at), message)
