@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "pathway", targets: ["pathway"]),
         .library(name: "PathwayCore", targets: ["PathwayCore"]),
         .library(name: "PathwayReports", targets: ["PathwayReports"]),
+        .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,11 +23,21 @@ let package = Package(
             name: "PathwayReports",
             dependencies: ["PathwayCore"]
         ),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(
+            name: "GraphvizRenderer",
+            dependencies: ["CGraphviz"]
+        ),
         .executableTarget(
             name: "pathway",
             dependencies: [
                 "PathwayCore",
                 "PathwayReports",
+                "GraphvizRenderer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +45,10 @@ let package = Package(
             name: "PathwayCoreTests",
             dependencies: ["PathwayCore", "PathwayReports"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "GraphvizRendererTests",
+            dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports"]
         ),
         .testTarget(
             name: "PathwayCLITests",

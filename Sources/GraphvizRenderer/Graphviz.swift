@@ -1,0 +1,128 @@
+import CGraphviz
+import Foundation
+
+/// What Graphviz can write.
+public enum DiagramFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf, dot
+
+    /// The format named by a file's extension, if it is one of ours.
+    public init?(fileExtension: String) {
+        self.init(rawValue: fileExtension.lowercased())
+        if self == nil, fileExtension.lowercased() == "gv" { self = .dot }
+    }
+}
+
+/// Graphviz layout engines the tool uses.
+public enum LayoutEngine: String, Sendable, CaseIterable {
+    case dot, neato, sfdp
+}
+
+/// Graphviz refused an input, in its own words.
+public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var message: String
+    /// The line of the DOT input Graphviz named, when it named one.
+    public var line: Int?
+
+    public var description: String { message }
+}
+
+/// The one place that calls Graphviz's C libraries (libcgraph, libgvc).
+///
+/// Graphviz keeps global state and is not thread-safe, so every call goes through one lock
+/// and one long-lived context. Its error state is sticky: it is reset before each operation,
+/// and its messages are captured and returned as ``GraphvizError`` instead of printed.
+/// Every graph, layout and buffer is freed before a call returns.
+public final class Graphviz: @unchecked Sendable {
+    public static let shared = Graphviz()
+
+    private let lock = NSLock()
+    private let context: OpaquePointer
+
+    private init() {
+        context = gvContext()
+        _ = agseterrf(captureGraphvizMessage)
+    }
+
+    /// Lays out `dot` with `engine` and renders it to `format`.
+    ///
+    /// - Throws: ``GraphvizError`` with Graphviz's message when the DOT does not parse or the
+    ///   layout fails; nothing is rendered then.
+    public func render(dot: String, engine: LayoutEngine = .dot, format: DiagramFormat) throws(GraphvizError)
+        -> [UInt8]
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        let graph = try parse(dot)
+        defer { agclose(graph) }
+        if format == .dot {
+            return Array(dot.utf8)
+        }
+        // A failed gvLayout has already freed what it made: freeing again would corrupt the heap.
+        guard pathway_gvLayout(context, graph, engine.rawValue) == 0 else {
+            throw takeError(default: "Graphviz could not lay out the diagram with \(engine.rawValue)")
+        }
+        defer { gvFreeLayout(context, graph) }
+        guard agerrors() == 0 else {
+            throw takeError(default: "Graphviz reported an error laying out the diagram")
+        }
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard pathway_gvRenderData(context, graph, format.rawValue, &data, &length) == 0, let data else {
+            throw takeError(default: "Graphviz could not render \(format.rawValue)")
+        }
+        defer { gvFreeRenderData(data) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// Checks that `dot` parses, returning Graphviz's message if it does not.
+    public func validate(dot: String) throws(GraphvizError) {
+        lock.lock()
+        defer { lock.unlock() }
+        agclose(try parse(dot))
+    }
+
+    /// Parses one graph; the caller holds the lock and closes the graph.
+    private func parse(_ dot: String) throws(GraphvizError) -> UnsafeMutablePointer<Agraph_t> {
+        _ = agreseterrors()
+        GraphvizMessages.shared.reset()
+        var extra: Int32 = 0
+        let graph = dot.withCString { pathway_read($0, strlen($0), &extra) }
+        // A graph that came with errors may be partial: never lay it out.
+        if let graph, agerrors() == 0 { return graph }
+        if let graph { agclose(graph) }
+        throw takeError(default: "Graphviz could not read the diagram source")
+    }
+
+    private func takeError(default fallback: String) -> GraphvizError {
+        var text = GraphvizMessages.shared.take().trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { text = fallback }
+        _ = agreseterrors()
+        var line: Int?
+        if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
+            line = Int(text[range].dropFirst(5))
+        }
+        return GraphvizError(message: text, line: line)
+    }
+}
+
+/// Graphviz hands its messages, in pieces, to a C callback that can capture nothing; they are
+/// collected here. Only touched while ``Graphviz``'s lock is held.
+final class GraphvizMessages: @unchecked Sendable {
+    static let shared = GraphvizMessages()
+    private var text = ""
+
+    func append(_ piece: String) { text += piece }
+    func reset() { text = "" }
+
+    func take() -> String {
+        defer { text = "" }
+        return text
+    }
+}
+
+private func captureGraphvizMessage(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
+    if let message { GraphvizMessages.shared.append(String(cString: message)) }
+    return 0
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import GraphvizRenderer
+import PathwayCore
+import PathwayReports
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+@Suite struct RenderingTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples: [String] = PathwayFiles.expand([root.appendingPathComponent("pathways").path])
+
+    /// Collects the text and the cluster groups of an SVG, failing on malformed XML.
+    final class SVGReader: NSObject, XMLParserDelegate {
+        var text = ""
+        var clusters = 0
+        var titles: [String] = []
+        var inTitle = false
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            if name == "g", attributes["class"] == "cluster" { clusters += 1 }
+            inTitle = name == "title"
+            if inTitle { titles.append("") }
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            inTitle = false
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+            if inTitle { titles[titles.count - 1] += string }
+        }
+    }
+
+    func read(_ svg: [UInt8]) throws -> SVGReader {
+        let parser = XMLParser(data: Data(svg))
+        let reader = SVGReader()
+        parser.delegate = reader
+        #expect(parser.parse(), "SVG parses as XML: \(String(describing: parser.parserError))")
+        return reader
+    }
+
+    @Test(arguments: samples)
+    func everySampleRendersNamingEveryServiceInOneLanePerOrganisation(_ file: String) throws {
+        let pathway = try PathwayFiles.load(file)
+        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+        let reader = try read(svg)
+        let flat = reader.text.replacingOccurrences(of: "\n", with: " ")
+        for service in pathway.services {
+            // Graphviz breaks no lines itself; a name shows whole unless it holds line breaks.
+            for line in service.name.split(separator: "\n") {
+                #expect(flat.contains(line), "\(service.name) is drawn")
+            }
+        }
+        let running = Set(pathway.services.map(\.organisation))
+        #expect(reader.clusters == running.count)
+        #expect(flat.contains("Legend"))
+    }
+
+    @Test func pngAndPdfHaveTheirMagicBytes() throws {
+        let dot = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
+        let png = try Graphviz.shared.render(dot: dot, format: .png)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let pdf = try Graphviz.shared.render(dot: dot, format: .pdf)
+        #expect(pdf.starts(with: Array("%PDF-".utf8)))
+    }
+
+    @Test func malformedDOTGivesGraphvizsMessageThenAGoodOneRenders() throws {
+        let bad = "digraph {\n  a -> b;\n  c -> ;\n}\n"
+        do {
+            _ = try Graphviz.shared.render(dot: bad, format: .svg)
+            Issue.record("malformed DOT must not render")
+        } catch {
+            #expect(error.message.contains("syntax error"), "\(error.message)")
+            #expect(error.line == 3, "\(error.message)")
+        }
+        let good = try Graphviz.shared.render(dot: "digraph { a -> b }", format: .svg)
+        let reader = try read(good)
+        #expect(reader.titles.contains("a&#45;&gt;b") || reader.titles.contains("a->b"), "\(reader.titles)")
+    }
+
+    @Test func renderingIsDeterministic() throws {
+        let dot = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[1]))
+        let first = try Graphviz.shared.render(dot: dot, format: .svg)
+        let second = try Graphviz.shared.render(dot: dot, format: .svg)
+        #expect(first == second, "two renders in one process differ (\(first.count) and \(second.count) bytes)")
+    }
+
+    @Test func hostileNamesShowAsWritten() throws {
+        let names = [
+            "<script>alert(1)</script>", "Quote \" and back\\slash \\N \\G", "A & B &amp; C",
+            "Équipe mobile – ünïcødé", "Line one\nLine two", String(repeating: "x", count: 500),
+            "שירות בריאות נפש",
+        ]
+        let services = names.enumerated().map { k, name in
+            Service(id: "s\(k)", name: name, organisation: "o", entry: k == 0)
+        }
+        var routes = (1..<names.count).map { Route(from: "s0", to: "s\($0)", purpose: "diagnosis", volume: $0, note: "<b>\"&\"</b>") }
+        routes.append(Route(from: "s1", to: "gone <clinic>"))
+        let pathway = Pathway(
+            title: "Hostile \"title\" <&>", organisations: [Organisation(id: "o", name: "Org \"<&>\"", sector: .other)],
+            services: services, routes: routes)
+        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+        let reader = try read(svg)
+        for name in names {
+            for line in name.split(separator: "\n") { #expect(reader.text.contains(line), "\(line)") }
+        }
+        #expect(reader.text.contains("Hostile \"title\" <&>"))
+        #expect(reader.text.contains("missing: gone <clinic>"))
+        #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
+    }
+
+    @Test func quotingEscapesWhatDOTWouldReadAsSyntax() {
+        #expect(PathwayDiagram.quote("a\"b\\c\nd&e") == #""a\"b\\c\nd&amp;e""#)
+        #expect(PathwayDiagram.quote("\\N") == #""\\N""#)
+        #expect(PathwayDiagram.quote("tab\there") == "\"tab here\"")
+    }
+
+    @Test func theCheckedInDiagramsAreUpToDate() throws {
+        for file in Self.samples {
+            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
+            let path = Self.root.appendingPathComponent("diagrams").appendingPathComponent(name).path
+            let checkedIn = try #require(FileManager.default.contents(atPath: path), "\(name) is missing: run 'pathway diagrams'")
+            let fresh = try Graphviz.shared.render(dot: PathwayDiagram.dot(try PathwayFiles.load(file)), format: .svg)
+            #expect([UInt8](checkedIn) == fresh, "\(name) is out of date: run 'pathway diagrams'")
+            if [UInt8](checkedIn) != fresh { break }
+        }
+    }
+}
