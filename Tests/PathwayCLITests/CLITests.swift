@@ -131,6 +131,55 @@ import Testing
         #expect(unknown.status == 64 && unknown.stderr.contains("its functions are:"))
     }
 
+    @Test func renderWritesEachFormatWholeOrNotAtAll() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let magic: [String: [UInt8]] = [
+            "svg": Array("<?xml".utf8), "png": [0x89, 0x50, 0x4E, 0x47], "pdf": Array("%PDF-".utf8),
+            "dot": Array("digraph pathway {".utf8),
+        ]
+        for (ext, start) in magic {
+            let out = "\(folder)/london.\(ext)"
+            let r = try run(["render", "pathways/dementia-london-after.yaml", "-o", out])
+            #expect(r.status == 0, "\(r.stderr)")
+            let bytes = [UInt8](FileManager.default.contents(atPath: out) ?? Data())
+            #expect(bytes.starts(with: start), "\(ext)")
+        }
+        // The format from --format wins over the extension.
+        #expect(try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.out", "--format", "svg"]).status == 0)
+        // Mistakes in the command line: 64, nothing written.
+        let unknown = try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.gif"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("cannot tell the format"))
+        #expect(try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/y.svg", "--layout", "circo"]).status == 64)
+        // A pathway that does not load: 65, and the earlier file is left as it was.
+        let keep = "\(folder)/london.svg"
+        let before = FileManager.default.contents(atPath: keep)
+        let bad = try run(["render", "Tests/PathwayCoreTests/Fixtures/bad/alias-bomb.yaml", "-o", keep])
+        #expect(bad.status == 65 && FileManager.default.contents(atPath: keep) == before)
+        // A folder that cannot be written: 65, with the path named.
+        let nowhere = try run(["render", "pathways/sexual-health-after.yaml", "-o", "/no/such/folder/x.svg"])
+        #expect(nowhere.status == 65 && nowhere.stderr.contains("/no/such/folder/x.svg"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func renderingIsTheSameBytesInEveryProcess() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("same-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for k in 0..<3 {
+            #expect(try run(["render", "pathways/dementia-northern-city-2011.yaml", "-o", "\(folder)/\(k).svg"]).status == 0)
+        }
+        let outputs = (0..<3).map { FileManager.default.contents(atPath: "\(folder)/\($0).svg") }
+        #expect(outputs[0] != nil && outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
+
+    @Test func checkedInDiagramsAreCurrent() throws {
+        let r = try run(["diagrams", "--check"])
+        #expect(r.status == 0, "run 'pathway diagrams': \(r.stderr)")
+    }
+
     @Test func usageMistakesExit64AndMissingFiles65() throws {
         #expect(try run(["metrics"]).status == 64)
         #expect(try run(["check", "--no-such-flag", "x"]).status == 64)
