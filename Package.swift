@@ -41,6 +41,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "pathway-bench",
+            dependencies: ["PathwayCore", "PathwayReports", "GraphvizRenderer"]
+        ),
         .testTarget(
             name: "PathwayCoreTests",
             dependencies: ["PathwayCore", "PathwayReports"],

@@ -63,7 +63,7 @@ extension PathwayCommand {
             let format = try resolvedFormat()!
             let bytes: [UInt8]
             do throws(GraphvizError) {
-                bytes = try Graphviz.shared.render(dot: dot, engine: LayoutEngine(rawValue: layout)!, format: format)
+                bytes = try RenderWorker.current().render(dot: dot, engine: LayoutEngine(rawValue: layout)!, format: format)
             } catch {
                 printError("\(path): error: the diagram could not be drawn: \(error.message)")
                 throw Exit.dataError
@@ -106,7 +106,7 @@ extension PathwayCommand {
                 let target = (output as NSString).appendingPathComponent(name)
                 let svg: [UInt8]
                 do throws(GraphvizError) {
-                    svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+                    svg = try RenderWorker.current().render(dot: PathwayDiagram.dot(pathway), format: .svg)
                 } catch {
                     printError("\(file): error: the diagram could not be drawn: \(error.message)")
                     throw Exit.dataError

@@ -129,3 +129,58 @@ import FoundationXML
         }
     }
 }
+
+/// The worker process that `pathway render` draws in: Graphviz's crashes, runaways and errors
+/// come back as clear errors, never taking the caller down.
+@Suite struct RenderWorkerTests {
+    static var pathwayTool: URL {
+        let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("pathway")
+        return FileManager.default.fileExists(atPath: beside.path)
+            ? beside : RenderingTests.root.appendingPathComponent(".build/debug/pathway")
+    }
+
+    func script(_ body: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).sh")
+        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return url
+    }
+
+    @Test func aWorkerRendersWhatTheLibraryRenders() throws {
+        let dot = PathwayDiagram.dot(try PathwayFiles.load(RenderingTests.samples[2]))
+        let worker = RenderWorker(executable: Self.pathwayTool)
+        #expect(try worker.render(dot: dot, format: .svg) == Graphviz.shared.render(dot: dot, format: .svg))
+    }
+
+    @Test func graphvizMessagesComeBackWithTheirLine() throws {
+        do {
+            _ = try RenderWorker(executable: Self.pathwayTool).render(dot: "digraph {\n a -> ;\n}\n", format: .svg)
+            Issue.record("malformed DOT must fail")
+        } catch {
+            #expect(error.message.contains("syntax error") && error.line == 2, "\(error.message)")
+        }
+    }
+
+    @Test func aCrashIsAnErrorNotTheEndOfTheCaller() throws {
+        let crashing = try script("cat >/dev/null; kill -SEGV $$")
+        defer { try? FileManager.default.removeItem(at: crashing) }
+        do {
+            _ = try RenderWorker(executable: crashing).render(dot: "digraph { a }", format: .svg)
+            Issue.record("a crashed worker must fail")
+        } catch {
+            #expect(error.message.contains("Graphviz crashed"), "\(error.message)")
+        }
+    }
+
+    @Test func aRunawayIsStoppedAtTheLimitAndNamesIt() throws {
+        let hanging = try script("cat >/dev/null; sleep 30")
+        defer { try? FileManager.default.removeItem(at: hanging) }
+        do {
+            _ = try RenderWorker(executable: hanging, timeout: 0.5).render(dot: "digraph { a }", format: .svg)
+            Issue.record("a hanging worker must be stopped")
+        } catch {
+            #expect(error.message.contains("longer than the limit of 0.5 s"), "\(error.message)")
+        }
+    }
+}

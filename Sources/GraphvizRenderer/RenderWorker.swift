@@ -1,0 +1,138 @@
+import Foundation
+
+/// Renders in a separate process of the tool (`pathway _render-worker`), so that whatever
+/// Graphviz does cannot harm the caller: Debian's Graphviz 2.43 leaks memory laying out
+/// clusters, can crash on some inputs, and can run for minutes; a worker is given a wall-clock
+/// and memory limit, and its leaks end with it.
+public struct RenderWorker: Sendable {
+    /// The `pathway` executable that serves `_render-worker`.
+    public var executable: URL
+    /// Seconds before the worker is stopped.
+    public var timeout: Double
+    /// The worker's address-space limit, in MiB.
+    public var memoryLimitMiB: Int
+
+    public static let workerCommand = "_render-worker"
+
+    public init(executable: URL, timeout: Double = 60, memoryLimitMiB: Int = 4096) {
+        self.executable = executable
+        self.timeout = timeout
+        self.memoryLimitMiB = memoryLimitMiB
+    }
+
+    /// A worker running this very executable (`/proc/self/exe`).
+    public static func current(timeout: Double = 60, memoryLimitMiB: Int = 4096) -> RenderWorker {
+        RenderWorker(
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+            timeout: timeout, memoryLimitMiB: memoryLimitMiB)
+    }
+
+    public func render(dot: String, engine: LayoutEngine = .dot, format: DiagramFormat) throws(GraphvizError)
+        -> [UInt8]
+    {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [
+            Self.workerCommand, "--format", format.rawValue, "--layout", engine.rawValue,
+            "--memory-mib", String(memoryLimitMiB),
+        ]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw GraphvizError(message: "could not start the drawing process: \(error.localizedDescription)")
+        }
+        let collected = Collected()
+        let readers = DispatchGroup()
+        DispatchQueue.global().async(group: readers) {
+            collected.setOutput(output.fileHandleForReading.readDataToEndOfFile())
+        }
+        DispatchQueue.global().async(group: readers) {
+            collected.setErrors(errors.fileHandleForReading.readDataToEndOfFile())
+        }
+        let pid = process.processIdentifier
+        // The scheduled watchdog lives until its deadline even when cancelled: it holds only a
+        // flag, never the output.
+        let expired = Flag()
+        let watchdog = DispatchWorkItem {
+            expired.set()
+            kill(pid, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        input.fileHandleForWriting.write(Data(dot.utf8))
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        watchdog.cancel()
+        readers.wait()
+        let (out, err) = collected.snapshot()
+        let timedOut = expired.isSet
+        if timedOut {
+            throw GraphvizError(
+                message: "laying out the diagram took longer than the limit of \(String(format: "%g", timeout)) s"
+                    + " (try --layout sfdp for a large pathway)")
+        }
+        let text = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationReason == .uncaughtSignal {
+            throw GraphvizError(
+                message: "Graphviz crashed drawing the diagram (signal \(process.terminationStatus))"
+                    + (text.isEmpty ? "" : ": \(text.prefix(300))"))
+        }
+        guard process.terminationStatus == 0 else {
+            if text.contains("out of memory") || text.contains("Cannot allocate") {
+                throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
+            }
+            var line: Int?
+            if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
+                line = Int(text[range].dropFirst(5))
+            }
+            throw GraphvizError(message: text.isEmpty ? "the drawing process failed" : text, line: line)
+        }
+        return [UInt8](out)
+    }
+}
+
+/// What the reader threads collect, under a lock.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var output = Data()
+    private var errors = Data()
+
+    func setOutput(_ data: Data) { lock.withLock { output = data } }
+    func setErrors(_ data: Data) { lock.withLock { errors = data } }
+    func snapshot() -> (Data, Data) { lock.withLock { (output, errors) } }
+}
+
+/// A flag set once, read under a lock.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// The worker's side: limits its own address space, reads DOT from standard input, renders it
+/// in this process, and writes the bytes to standard output (or Graphviz's message to standard
+/// error, exiting 65).
+public enum RenderWorkerMain {
+    public static func run(format: DiagramFormat, engine: LayoutEngine, memoryLimitMiB: Int) -> Int32 {
+        var limit = rlimit()
+        limit.rlim_cur = rlim_t(memoryLimitMiB) * 1024 * 1024
+        limit.rlim_max = limit.rlim_cur
+        setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+        let dot = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        do {
+            let bytes = try Graphviz.shared.render(dot: dot, engine: engine, format: format)
+            FileHandle.standardOutput.write(Data(bytes))
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            return 65
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// Measurements that print figures (never timed tests).
+//
+//   swift run -c release pathway-bench render-loop [COUNT] [FILE]
+//     renders FILE to SVG COUNT times from one process and prints its resident memory every
+//     tenth of the way, to show that rendering does not leak; --in-process calls Graphviz in
+//     this process instead of a worker, to show what Graphviz 2.43 leaks by itself.
+import Foundation
+import GraphvizRenderer
+import PathwayCore
+import PathwayReports
+
+func residentKilobytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
+    }
+    return -1
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "render-loop":
+    let positional = arguments.dropFirst().filter { !$0.hasPrefix("--") }
+    let count = positional.first.flatMap { Int($0) } ?? 1000
+    let file = positional.dropFirst().first ?? "pathways/dementia-london-after.yaml"
+    let inProcess = arguments.contains("--in-process")
+    let dot = PathwayDiagram.dot(try PathwayFiles.load(file))
+    // The worker is the pathway tool built beside this one.
+    let worker = RenderWorker(
+        executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("pathway"))
+    let start = Date()
+    print(inProcess ? "in this process (Graphviz's own leaks show)" : "in a worker process per render, as pathway does")
+    print("renders  resident KiB  seconds")
+    for k in 1...count {
+        _ = try inProcess ? Graphviz.shared.render(dot: dot, format: .svg) : worker.render(dot: dot, format: .svg)
+        if k == 1 || k % max(1, count / 10) == 0 {
+            print(String(format: "%7d  %12d  %7.1f", k, residentKilobytes(), Date().timeIntervalSince(start)))
+        }
+    }
+default:
+    print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process]")
+    exit(64)
+}
