@@ -174,7 +174,7 @@ import FoundationXML
     }
 
     @Test func aRunawayIsStoppedAtTheLimitAndNamesIt() throws {
-        let hanging = try script("cat >/dev/null; sleep 30")
+        let hanging = try script("cat >/dev/null; exec sleep 30")
         defer { try? FileManager.default.removeItem(at: hanging) }
         do {
             _ = try RenderWorker(executable: hanging, timeout: 0.5).render(dot: "digraph { a }", format: .svg)
