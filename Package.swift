@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "GraphvizRenderer",
-            dependencies: ["CGraphviz"]
+            dependencies: ["CGraphviz", "PathwayCore"]
         ),
         .executableTarget(
             name: "pathway",
@@ -52,7 +52,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphvizRendererTests",
-            dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports"]
+            dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PathwayCLITests",

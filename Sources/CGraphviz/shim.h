@@ -172,3 +172,12 @@ static inline Agraph_t *pathway_read(const char *text, size_t length, int *extra
     }
     return g;
 }
+
+// aghead and agtail are macros, which Swift cannot import.
+static inline Agnode_t *pathway_aghead(Agedge_t *e) { return aghead(e); }
+static inline Agnode_t *pathway_agtail(Agedge_t *e) { return agtail(e); }
+static inline char *pathway_agget(void *obj, const char *name) { return agget(obj, (char *)name); }
+static inline Agsym_t *pathway_agnxtattr(Agraph_t *g, int kind, Agsym_t *sym) { return agnxtattr(g, kind, sym); }
+static inline int pathway_kind_node(void) { return AGNODE; }
+static inline int pathway_kind_edge(void) { return AGEDGE; }
+static inline int pathway_kind_graph(void) { return AGRAPH; }

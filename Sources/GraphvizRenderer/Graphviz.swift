@@ -35,7 +35,7 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
 public final class Graphviz: @unchecked Sendable {
     public static let shared = Graphviz()
 
-    private let lock = NSLock()
+    let lock = NSLock()
     private let context: OpaquePointer
 
     private init() {
@@ -84,7 +84,7 @@ public final class Graphviz: @unchecked Sendable {
     }
 
     /// Parses one graph; the caller holds the lock and closes the graph.
-    private func parse(_ dot: String) throws(GraphvizError) -> UnsafeMutablePointer<Agraph_t> {
+    func parse(_ dot: String) throws(GraphvizError) -> UnsafeMutablePointer<Agraph_t> {
         _ = agreseterrors()
         GraphvizMessages.shared.reset()
         var extra: Int32 = 0

@@ -1,5 +1,5 @@
 /// The shapes of words a pathway file uses, from `shared/pathway-format.md` section 1.
-enum Identifiers {
+public enum Identifiers {
     /// Organisation and service ids: `[a-z0-9-]+`.
     static func isValidID(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
@@ -115,4 +115,13 @@ enum CountText: Equatable {
 /// and sums over millions of routes cannot overflow.
 public enum Limits {
     public static let maximumCount = 1_000_000_000_000
+}
+
+extension Identifiers {
+    /// For importers in other modules: whether `s` is a valid id, `[a-z0-9-]+`.
+    public static func isValidIDPublic(_ s: String) -> Bool { isValidID(s) }
+    /// For importers in other modules: a valid id made from `s`.
+    public static func suggestionPublic(for s: String) -> String? { suggestion(for: s) ?? (isValidID(s) ? s : nil) }
+    /// For importers in other modules: whether `s` is a kebab-case word.
+    public static func isKebabWordPublic(_ s: String) -> Bool { isKebabWord(s) }
 }

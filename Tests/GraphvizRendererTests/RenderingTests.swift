@@ -184,3 +184,77 @@ import FoundationXML
         }
     }
 }
+
+@Suite struct ImportTests {
+    static let gallery = RenderingTests.root
+        .appendingPathComponent("Tests/GraphvizRendererTests/Fixtures/gallery-clusters.dot").path
+
+    func imported(_ dot: String) throws -> Pathway {
+        try DOTImport.pathway(from: try Graphviz.shared.read(dot: dot), title: "t")
+    }
+
+    @Test func aGalleryGraphWithClustersImportsChecksAndRenders() throws {
+        let text = try String(contentsOfFile: Self.gallery, encoding: .utf8)
+        let p = try imported(text)
+        #expect(p.organisations.map(\.id) == ["process-1", "process-2", "unassigned"])
+        #expect(p.services.count == 10 && p.routes.count == 13)
+        #expect(p.services.first { $0.id == "start" }?.entry == true)
+        #expect(p.services.first { $0.id == "end" }?.terminal == true)
+        #expect(p.services.filter { $0.organisation == "process-2" }.map(\.id) == ["b0", "b1", "b2", "b3"])
+        #expect(p.notes?.contains("service start: shape=Mdiamond") == true)
+        // What import writes loads back to the same pathway, passes check, and renders.
+        let back = try YAMLPathwayLoader.load(text: PathwayYAMLWriter.yaml(p), file: "gallery.yaml")
+        #expect(back.services.map(\.id) == p.services.map(\.id) && back.routes.map(\.to) == p.routes.map(\.to))
+        #expect(PathwayCheck.findings(back).filter { $0.severity == .error }.isEmpty)
+        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(back), format: .svg)
+        #expect(String(decoding: svg, as: UTF8.self).contains("process #1"))
+    }
+
+    @Test func knownAttributesMapAndNamesBecomeIds() throws {
+        let p = try imported(
+            """
+            digraph {
+              subgraph cluster_mh { label="Mental health trust"; sector="mental-health";
+                "Memory Clinic" [entry=true, functions="diagnosis;review", capacity=300];
+                subgraph cluster_inner { label="Inner team"; crisis }
+              }
+              "Memory Clinic" -> crisis [purpose="crisis-response", volume=40, style=dashed, label="agreed \\"guideline\\""];
+              crisis -> gone;
+            }
+            """)
+        #expect(p.organisations.first?.sector == .mentalHealth && p.organisations.first?.name == "Mental health trust")
+        let clinic = try #require(p.services.first { $0.name == "Memory Clinic" })
+        #expect(clinic.id == "memory-clinic" && clinic.entry && clinic.functions == ["diagnosis", "review"] && clinic.capacity == 300)
+        #expect(p.services.first { $0.id == "crisis" }?.organisation == "inner-team")
+        let route = try #require(p.routes.first)
+        #expect(route.purpose == "crisis-response" && route.volume == 40 && route.kind == .informal)
+        #expect(route.note == "agreed \"guideline\"")
+    }
+
+    @Test func attributesThatReadLocalFilesAreRefused() throws {
+        for dot in [
+            "digraph { a [image=\"/etc/passwd\"] }", "digraph { a [shapefile=\"x.ps\"] }",
+            "digraph { imagepath=\"/etc\"; a }", "digraph { a [fontname=\"/etc/passwd\"] }",
+            "digraph { a [label=<<IMG SRC=\"/etc/passwd\"/>>] }",
+        ] {
+            #expect(throws: DOTImport.Refusal.self, "\(dot)") { try imported(dot) }
+        }
+    }
+
+    @Test func malformedDOTNamesItsLineThenAGoodOneReads() throws {
+        do {
+            _ = try Graphviz.shared.read(dot: "digraph {\n  a -> b\n  subgraph { c -> }\n}\n")
+            Issue.record("malformed DOT must not read")
+        } catch {
+            #expect(error.line == 3 && error.message.contains("syntax error"), "\(error.message)")
+        }
+        #expect(try Graphviz.shared.read(dot: "digraph { x -> y }").edges.count == 1)
+    }
+
+    @Test func aSecondGraphInTheInputIsDrainedNotCarriedOver() throws {
+        let first = try Graphviz.shared.read(dot: "digraph one { a -> b }\ndigraph two { c -> d }\n")
+        #expect(first.name == "one" && first.nodes.map(\.name) == ["a", "b"])
+        let next = try Graphviz.shared.read(dot: "digraph three { e }")
+        #expect(next.name == "three" && next.nodes.map(\.name) == ["e"])
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import PathwayCore
+
+/// Turns a DOT graph into a pathway: clusters become organisations, nodes services, edges
+/// routes. Known attributes are mapped (`label` to names, `entry`, `terminal`, `sector`,
+/// `functions`, `capacity` on nodes and clusters; `purpose`, `volume`, `kind`, `label` on edges,
+/// a dashed edge being informal); the other attributes are kept in the pathway's notes. DOT
+/// names that are not valid ids are turned into ids (`Memory Clinic` → `memory-clinic`).
+public enum DOTImport {
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func pathway(from graph: DOTGraph, title: String) throws(Refusal) -> Pathway {
+        var owners: [(String, [String: String])] = [("the graph", graph.attributes)]
+        owners += graph.clusters.map { ("cluster \($0.name)", $0.attributes) }
+        owners += graph.nodes.map { ("node \($0.name)", $0.attributes) }
+        owners += graph.edges.map { ("edge \($0.tail) -> \($0.head)", $0.attributes) }
+        for (owner, attributes) in owners {
+            for (key, value) in attributes {
+                if Graphviz.fileReadingAttributes.contains(key) || (key == "fontname" && value.contains("/"))
+                    || (key.hasSuffix("label") && value.uppercased().contains("<IMG"))
+                {
+                    throw Refusal(description: "\(owner) has '\(key)', which makes Graphviz read a local file: refused")
+                }
+            }
+        }
+        var used: Set<String> = []
+        func id(for name: String) -> String {
+            var base = Identifiers.isValidIDPublic(name) ? name : (Identifiers.suggestionPublic(for: name) ?? "item")
+            if base.isEmpty { base = "item" }
+            var candidate = base
+            var k = 2
+            while used.contains(candidate) {
+                candidate = "\(base)-\(k)"
+                k += 1
+            }
+            used.insert(candidate)
+            return candidate
+        }
+        var kept: [String] = []
+        func keep(_ owner: String, _ attributes: [String: String], except known: Set<String>) {
+            let rest = attributes.filter { !known.contains($0.key) }.sorted { $0.key < $1.key }
+            if !rest.isEmpty { kept.append("\(owner): " + rest.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+        }
+
+        var organisations: [Organisation] = []
+        var organisationID: [String: String] = [:]
+        for cluster in graph.clusters {
+            let oid = id(for: cluster.attributes["label"] ?? String(cluster.name.dropFirst("cluster".count)).trimmingCharacters(in: CharacterSet(charactersIn: "_- ")))
+            organisationID[cluster.name] = oid
+            let sector = cluster.attributes["sector"].flatMap(Sector.init(rawValue:)) ?? .other
+            organisations.append(Organisation(id: oid, name: cluster.attributes["label"], sector: sector))
+            keep("organisation \(oid)", cluster.attributes, except: ["label", "sector"])
+        }
+        var services: [Service] = []
+        var serviceID: [String: String] = [:]
+        for node in graph.nodes {
+            var organisation = node.cluster.flatMap { organisationID[$0] }
+            if organisation == nil {
+                if organisationID[""] == nil {
+                    let oid = id(for: "unassigned")
+                    organisationID[""] = oid
+                    organisations.append(Organisation(id: oid, name: "Not in any cluster", sector: .other))
+                }
+                organisation = organisationID[""]
+            }
+            let sid = id(for: node.name)
+            serviceID[node.name] = sid
+            let label = node.attributes["label"].flatMap { $0 == "\\N" ? nil : $0 } ?? node.name
+            let functions = (node.attributes["functions"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " })
+                .map(String.init).filter(Identifiers.isKebabWordPublic)
+            services.append(
+                Service(
+                    id: sid, name: label, organisation: organisation!, entry: node.attributes["entry"] == "true",
+                    terminal: node.attributes["terminal"] == "true", functions: functions,
+                    capacity: node.attributes["capacity"].flatMap { Int($0) }))
+            keep("service \(sid)", node.attributes, except: ["label", "entry", "terminal", "functions", "capacity"])
+        }
+        var routes: [Route] = []
+        for edge in graph.edges {
+            let purpose = edge.attributes["purpose"].flatMap { Identifiers.isKebabWordPublic($0) ? $0 : nil }
+            let informal = edge.attributes["kind"] == "informal" || (edge.attributes["style"] ?? "").contains("dashed")
+            routes.append(
+                Route(
+                    from: serviceID[edge.tail]!, to: serviceID[edge.head]!, purpose: purpose,
+                    kind: informal ? .informal : .formal, volume: edge.attributes["volume"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil },
+                    note: edge.attributes["label"]))
+            keep("route \(serviceID[edge.tail]!) -> \(serviceID[edge.head]!)", edge.attributes, except: ["purpose", "kind", "volume", "label"])
+        }
+        var notes = "Imported from DOT (graph \(graph.name))."
+        if !kept.isEmpty { notes += " Other attributes kept from the DOT: " + kept.joined(separator: "; ") }
+        return Pathway(
+            title: graph.attributes["label"] ?? title, notes: notes, organisations: organisations, services: services,
+            routes: routes)
+    }
+}
