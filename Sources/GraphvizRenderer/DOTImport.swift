@@ -27,7 +27,7 @@ public enum DOTImport {
         }
         var used: Set<String> = []
         func id(for name: String) -> String {
-            var base = Identifiers.isValidIDPublic(name) ? name : (Identifiers.suggestionPublic(for: name) ?? "item")
+            var base = Identifiers.isValidID(name) ? name : (Identifiers.suggestion(for: name) ?? "item")
             if base.isEmpty { base = "item" }
             var candidate = base
             var k = 2
@@ -69,7 +69,7 @@ public enum DOTImport {
             serviceID[node.name] = sid
             let label = node.attributes["label"].flatMap { $0 == "\\N" ? nil : $0 } ?? node.name
             let functions = (node.attributes["functions"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " })
-                .map(String.init).filter(Identifiers.isKebabWordPublic)
+                .map(String.init).filter(Identifiers.isKebabWord)
             services.append(
                 Service(
                     id: sid, name: label, organisation: organisation!, entry: node.attributes["entry"] == "true",
@@ -79,7 +79,7 @@ public enum DOTImport {
         }
         var routes: [Route] = []
         for edge in graph.edges {
-            let purpose = edge.attributes["purpose"].flatMap { Identifiers.isKebabWordPublic($0) ? $0 : nil }
+            let purpose = edge.attributes["purpose"].flatMap { Identifiers.isKebabWord($0) ? $0 : nil }
             let informal = edge.attributes["kind"] == "informal" || (edge.attributes["style"] ?? "").contains("dashed")
             routes.append(
                 Route(

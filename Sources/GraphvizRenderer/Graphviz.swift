@@ -24,6 +24,20 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
     public var line: Int?
 
     public var description: String { message }
+
+    public init(message: String, line: Int? = nil) {
+        self.message = message
+        self.line = line
+    }
+
+    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …").
+    init(graphvizText text: String) {
+        var line: Int?
+        if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
+            line = Int(text[range].dropFirst(5))
+        }
+        self.init(message: text, line: line)
+    }
 }
 
 /// The one place that calls Graphviz's C libraries (libcgraph, libgvc).
@@ -99,11 +113,7 @@ public final class Graphviz: @unchecked Sendable {
         var text = GraphvizMessages.shared.take().trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { text = fallback }
         _ = agreseterrors()
-        var line: Int?
-        if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
-            line = Int(text[range].dropFirst(5))
-        }
-        return GraphvizError(message: text, line: line)
+        return GraphvizError(graphvizText: text)
     }
 }
 

@@ -86,11 +86,7 @@ public struct RenderWorker: Sendable {
             if text.contains("out of memory") || text.contains("Cannot allocate") {
                 throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
             }
-            var line: Int?
-            if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
-                line = Int(text[range].dropFirst(5))
-            }
-            throw GraphvizError(message: text.isEmpty ? "the drawing process failed" : text, line: line)
+            throw text.isEmpty ? GraphvizError(message: "the drawing process failed") : GraphvizError(graphvizText: text)
         }
         return [UInt8](out)
     }

@@ -1,12 +1,12 @@
 /// The shapes of words a pathway file uses, from `shared/pathway-format.md` section 1.
 public enum Identifiers {
     /// Organisation and service ids: `[a-z0-9-]+`.
-    static func isValidID(_ s: String) -> Bool {
+    public static func isValidID(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// Function and purpose words: kebab-case, `diagnosis`, `crisis-response`.
-    static func isKebabWord(_ s: String) -> Bool {
+    public static func isKebabWord(_ s: String) -> Bool {
         guard let first = s.utf8.first, let last = s.utf8.last,
             isLowerAlnum(first), isLowerAlnum(last)
         else { return false }
@@ -30,7 +30,7 @@ public enum Identifiers {
     }
 
     /// A valid id suggested for an invalid one: `Memory Clinic` → `memory-clinic`.
-    static func suggestion(for s: String) -> String? {
+    public static func suggestion(for s: String) -> String? {
         var out = ""
         var pendingDash = false
         for ch in s.lowercased().unicodeScalars {
@@ -117,11 +117,3 @@ public enum Limits {
     public static let maximumCount = 1_000_000_000_000
 }
 
-extension Identifiers {
-    /// For importers in other modules: whether `s` is a valid id, `[a-z0-9-]+`.
-    public static func isValidIDPublic(_ s: String) -> Bool { isValidID(s) }
-    /// For importers in other modules: a valid id made from `s`.
-    public static func suggestionPublic(for s: String) -> String? { suggestion(for: s) ?? (isValidID(s) ? s : nil) }
-    /// For importers in other modules: whether `s` is a kebab-case word.
-    public static func isKebabWordPublic(_ s: String) -> Bool { isKebabWord(s) }
-}
