@@ -37,10 +37,10 @@ public struct DominatorTree: Sendable {
             let v = calls[top].v
             let k = calls[top].next
             let end = v == root ? entries.count : graph.offsets[v + 1]
-            let position = v == root ? k : max(k, graph.offsets[v])
-            if position < end {
-                calls[top].next = position + 1
-                let w = v == root ? entries[position] : Int(graph.targets[position])
+            // `next` counts positions in the entries for the root, in `targets` for the others.
+            if k < end {
+                calls[top].next = k + 1
+                let w = v == root ? entries[k] : Int(graph.targets[k])
                 if !visited[w] {
                     visited[w] = true
                     calls.append((w, w == root ? 0 : graph.offsets[w]))

@@ -125,19 +125,13 @@ public struct PathwayMetrics: Sendable {
 
         let referrals = graph.referralsFromEntries().distance
         let boundaries = graph.boundariesFromEntries()
-        var providersOf: [String: [Int]] = [:]
-        for (v, service) in pathway.services.enumerated() {
-            for word in service.functions { providersOf[word, default: []].append(v) }
-        }
         var functions: [String: FunctionMetrics] = [:]
-        for (word, providers) in providersOf {
-            var isProvider = [Bool](repeating: false, count: n)
-            for v in providers { isProvider[v] = true }
-            let first = graph.reachable(from: graph.entries, stoppingAt: { isProvider[$0] })
+        for (word, providers) in ServiceGraph.providers(in: pathway) {
+            let first = graph.firstReach(providers: providers)
             let reachedProviders = providers.filter { referrals[$0] >= 0 }
             functions[word] = FunctionMetrics(
                 providers: providers.map { graph.ids[$0] }.sorted(),
-                pointsOfEntry: providers.filter { first[$0] }.map { graph.ids[$0] }.sorted(),
+                pointsOfEntry: providers.filter { first[$0] != ServiceGraph.unseen }.map { graph.ids[$0] }.sorted(),
                 minReferrals: reachedProviders.map { Int(referrals[$0]) }.min(),
                 minBoundaries: reachedProviders.map { Int(boundaries[$0]) }.min())
         }

@@ -25,24 +25,25 @@ public struct FunctionEntry: Sendable, Equatable {
 }
 
 extension ServiceGraph {
-    /// The points of entry of the function offered by `providers`, each with one shortest
-    /// path from an entry that passes no earlier provider, and the services every route to
-    /// the function passes.
+    /// Marks of "unseen" and "an entry" in ``firstReach(providers:)``'s parent links.
+    public static let unseen: Int32 = -2
+    public static let entryMark: Int32 = -1
+
+    /// A breadth-first search from all entries that does not go on from a provider of the
+    /// function: the providers it reaches are the function's points of entry
+    /// (`shared/pathway-format.md`, `pointsOfEntry`), and its parent links give shortest paths
+    /// to them along which no earlier service offers the function.
     ///
-    /// Points of entry are the providers reached by a breadth-first search from all entries
-    /// that does not go on from a provider (`shared/pathway-format.md`, `pointsOfEntry`);
-    /// the search's parent links give the paths, shortest by construction.
-    ///
-    /// - Complexity: O(|S| + |R|) time and O(|S|) space, plus the dominator tree if not given.
-    public func entry(
-        function: String, providers: [Int], dominators: DominatorTree? = nil
-    ) -> FunctionEntry {
+    /// - Returns: for each service, the service it was first reached from, ``entryMark`` for
+    ///   an entry, or ``unseen``.
+    /// - Complexity: O(|S| + |R|) time and O(|S|) space.
+    public func firstReach(providers: [Int]) -> [Int32] {
         var isProvider = [Bool](repeating: false, count: count)
         for v in providers { isProvider[v] = true }
-        var parent = [Int32](repeating: -2, count: count)  // -2 unseen, -1 an entry
+        var parent = [Int32](repeating: Self.unseen, count: count)
         var queue: [Int] = []
-        for e in entries where parent[e] == -2 {
-            parent[e] = -1
+        for e in entries where parent[e] == Self.unseen {
+            parent[e] = Self.entryMark
             queue.append(e)
         }
         var head = 0
@@ -50,13 +51,36 @@ extension ServiceGraph {
             let v = queue[head]
             head += 1
             if isProvider[v] { continue }
-            for w in successors(of: v) where parent[Int(w)] == -2 {
+            for w in successors(of: v) where parent[Int(w)] == Self.unseen {
                 parent[Int(w)] = Int32(v)
                 queue.append(Int(w))
             }
         }
+        return parent
+    }
+
+    /// The providers of each function word offered by a service of `pathway`, in file order.
+    public static func providers(in pathway: Pathway) -> [String: [Int]] {
+        var providersOf: [String: [Int]] = [:]
+        for (v, service) in pathway.services.enumerated() {
+            for word in service.functions { providersOf[word, default: []].append(v) }
+        }
+        return providersOf
+    }
+
+    /// The points of entry of the function offered by `providers`, each with one shortest
+    /// path from an entry that passes no earlier provider, and the services every route to
+    /// the function passes.
+    ///
+    /// Points of entry and paths come from ``firstReach(providers:)``.
+    ///
+    /// - Complexity: O(|S| + |R|) time and O(|S|) space, plus the dominator tree if not given.
+    public func entry(
+        function: String, providers: [Int], dominators: DominatorTree? = nil
+    ) -> FunctionEntry {
+        let parent = firstReach(providers: providers)
         var doors: [FunctionEntry.Door] = []
-        for v in providers where parent[v] != -2 {
+        for v in providers where parent[v] != Self.unseen {
             var path = [ids[v]]
             var x = Int(parent[v])
             while x >= 0 {
@@ -106,10 +130,7 @@ extension ServiceGraph {
 
     /// ``entry(function:providers:dominators:)`` for every function word of `pathway`, by word.
     public func entries(of pathway: Pathway) -> [FunctionEntry] {
-        var providersOf: [String: [Int]] = [:]
-        for (v, service) in pathway.services.enumerated() {
-            for word in service.functions { providersOf[word, default: []].append(v) }
-        }
+        let providersOf = Self.providers(in: pathway)
         let tree = DominatorTree(self)
         return providersOf.keys.sorted().map { entry(function: $0, providers: providersOf[$0]!, dominators: tree) }
     }

@@ -1,11 +1,10 @@
 /// Forward reachability: the services a patient can get to by following routes.
 extension ServiceGraph {
     /// Marks every vertex reachable from `sources` (the sources themselves included) by
-    /// following arcs forward, never leaving a vertex for which `stop` is true (a stopped
-    /// vertex is still marked when reached). Breadth-first, with an explicit queue.
+    /// following arcs forward. Breadth-first, with an explicit queue.
     ///
     /// - Complexity: O(|S| + |R|) time, O(|S|) space.
-    public func reachable(from sources: [Int], stoppingAt stop: ((Int) -> Bool)? = nil) -> [Bool] {
+    public func reachable(from sources: [Int]) -> [Bool] {
         var seen = [Bool](repeating: false, count: count)
         var queue: [Int] = []
         queue.reserveCapacity(count)
@@ -17,7 +16,6 @@ extension ServiceGraph {
         while head < queue.count {
             let v = queue[head]
             head += 1
-            if let stop, stop(v) { continue }
             for w in successors(of: v) where !seen[Int(w)] {
                 seen[Int(w)] = true
                 queue.append(Int(w))

@@ -4,15 +4,15 @@ import Foundation
 enum TextInput {
     /// Reads `path` whole. Refuses files over `limit` bytes, binary data (a NUL byte) and
     /// invalid UTF-8, naming the line and column of the first bad byte.
-    static func read(_ path: String, limit: Int) throws(PathwayLoadError) -> String {
-        let bytes = try readBytes(path, limit: limit)
+    static func read(_ path: String, limit: Int, hint: String = "") throws(PathwayLoadError) -> String {
+        let bytes = try readBytes(path, limit: limit, hint: hint)
         try validate(bytes, file: path)
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         return String(decoding: bytes[start...], as: UTF8.self)
     }
 
     /// Reads `path` whole as bytes, refusing folders, missing files and files over `limit`.
-    static func readBytes(_ path: String, limit: Int) throws(PathwayLoadError) -> [UInt8] {
+    static func readBytes(_ path: String, limit: Int, hint: String = "") throws(PathwayLoadError) -> [UInt8] {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -26,8 +26,7 @@ enum TextInput {
         {
             throw PathwayLoadError(
                 file: path,
-                "the file is \(size) bytes, over the limit of \(limit) bytes for this format"
-                    + " (large networks load faster as the CSV pair services.csv + routes.csv)")
+                "the file is \(size) bytes, over the limit of \(limit) bytes for this format" + hint)
         }
         let data: Data
         do {

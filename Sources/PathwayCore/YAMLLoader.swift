@@ -11,7 +11,9 @@ public enum YAMLPathwayLoader {
     static let maximumProblems = 50
 
     public static func load(path: String) throws(PathwayLoadError) -> Pathway {
-        let text = try TextInput.read(path, limit: maximumFileSize)
+        let text = try TextInput.read(
+            path, limit: maximumFileSize,
+            hint: " (large networks load faster as the CSV pair services.csv + routes.csv)")
         return try load(text: text, file: path)
     }
 

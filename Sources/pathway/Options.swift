@@ -37,3 +37,21 @@ func loadOrExit(_ path: String) throws -> Pathway {
         throw Exit.dataError
     }
 }
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a reader
+/// never sees half a file and a failure leaves any earlier file as it was.
+func writeWhole(_ bytes: [UInt8], to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    do {
+        try Data(bytes).write(to: temporary)
+        guard rename(temporary.path, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+        }
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        printError("\(path): error: cannot write: \(error.localizedDescription)")
+        throw Exit.dataError
+    }
+}

@@ -39,10 +39,10 @@ extension PathwayCommand {
             guard LayoutEngine(rawValue: layout) != nil else {
                 throw ValidationError("unknown layout '\(layout)': use dot, neato or sfdp")
             }
-            guard try resolvedFormat() != nil else { return }
+            _ = try resolvedFormat()
         }
 
-        func resolvedFormat() throws -> DiagramFormat? {
+        func resolvedFormat() throws -> DiagramFormat {
             if let format {
                 guard let f = DiagramFormat(rawValue: format.lowercased()) else {
                     throw ValidationError("unknown format '\(format)': use svg, png, pdf or dot")
@@ -60,7 +60,7 @@ extension PathwayCommand {
         func run() throws {
             let pathway = try loadOrExit(path)
             let dot = PathwayDiagram.dot(pathway)
-            let format = try resolvedFormat()!
+            let format = try resolvedFormat()
             let bytes: [UInt8]
             do throws(GraphvizError) {
                 bytes = try RenderWorker.current().render(dot: dot, engine: LayoutEngine(rawValue: layout)!, format: format)
@@ -125,23 +125,5 @@ extension PathwayCommand {
                 throw Exit.found
             }
         }
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a reader
-/// never sees half a file and a failure leaves any earlier file as it was.
-func writeWhole(_ bytes: [UInt8], to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-        try Data(bytes).write(to: temporary)
-        guard rename(temporary.path, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        printError("\(path): error: cannot write: \(error.localizedDescription)")
-        throw Exit.dataError
     }
 }
