@@ -4,6 +4,8 @@ import Foundation
 /// What Graphviz can write.
 public enum DiagramFormat: String, Sendable, CaseIterable {
     case svg, png, pdf, dot
+    /// DOT with the positions the layout chose (`pos`, `bb`, …) and drawing operations.
+    case xdot
 
     /// The format named by a file's extension, if it is one of ours.
     public init?(fileExtension: String) {
@@ -15,6 +17,12 @@ public enum DiagramFormat: String, Sendable, CaseIterable {
 /// Graphviz layout engines the tool uses.
 public enum LayoutEngine: String, Sendable, CaseIterable {
     case dot, neato, sfdp
+    /// No layout: every node, edge and cluster already carries its position (`pos`, `bb`),
+    /// as written by a layout to the `dot` format.
+    case positioned = "nop2"
+
+    /// The engines a user may choose.
+    public static let chosen: [LayoutEngine] = [.dot, .neato, .sfdp]
 }
 
 /// Graphviz refused an input, in its own words.

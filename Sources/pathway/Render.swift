@@ -36,7 +36,7 @@ extension PathwayCommand {
         var layout: String = "dot"
 
         func validate() throws {
-            guard LayoutEngine(rawValue: layout) != nil else {
+            guard let engine = LayoutEngine(rawValue: layout), LayoutEngine.chosen.contains(engine) else {
                 throw ValidationError("unknown layout '\(layout)': use dot, neato or sfdp")
             }
             _ = try resolvedFormat()
