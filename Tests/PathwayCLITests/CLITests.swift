@@ -194,4 +194,101 @@ import Testing
             #expect(help.stdout.contains(words), "\(words)")
         }
     }
+
+    static let pairs = ["dementia-london", "sexual-health", "urgent-care"]
+
+    @Test func diffJSONIsStableAndExitCodeReportsGaps() throws {
+        for name in Self.pairs {
+            let arguments = ["diff", "--json", "pathways/\(name)-before.yaml", "pathways/\(name)-after.yaml"]
+            let first = try run(arguments)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(try run(arguments).stdout == first.stdout, "\(name): same bytes on every run")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+            for key in ["services", "routes", "merged", "metrics", "orphanedRoutes", "lostReach"] {
+                #expect(object[key] != nil, "\(name): \(key)")
+            }
+            // The samples leave no gap, so --exit-code passes them.
+            #expect(try run(arguments + ["--exit-code"]).status == 0)
+        }
+        let clinics = ["diff", "Tests/PathwayCoreTests/Fixtures/diff/clinics-before.yaml",
+                       "Tests/PathwayCoreTests/Fixtures/diff/clinics-after.yaml"]
+        let plain = try run(clinics)
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("1 orphaned route left: ward → clinic-b (diagnosis)"))
+        #expect(plain.stdout.contains("ward → clinic-b (diagnosis); clinic-b was merged into hub"))
+        #expect(plain.stdout.contains("2 services merged into Diagnostic hub: Clinic A, Clinic B"))
+        #expect(plain.stdout.contains("points of entry for diagnosis: 2 → 1 (single point of entry: Diagnostic hub)"))
+        #expect(plain.stdout.contains("before: gp → clinic-b → social-care"))
+        let gated = try run(clinics + ["--exit-code"])
+        #expect(gated.status == 1 && gated.stdout == plain.stdout)
+        // An input that does not load: 65, whichever side it is.
+        #expect(try run(["diff", "pathways/sexual-health-before.yaml", "Tests/PathwayCoreTests/Fixtures/bad/alias-bomb.yaml"]).status == 65)
+    }
+
+    /// `(title, first coordinates)` of every node of an SVG drawn by Graphviz.
+    static func nodePositions(_ svg: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for whole in svg.components(separatedBy: "class=\"node\"").dropFirst() {
+            let block = whole.components(separatedBy: "</g>")[0]
+            guard let t0 = block.range(of: "<title>"), let t1 = block.range(of: "</title>"),
+                  let p0 = block.range(of: #"(points|cx)="[^"]*""#, options: .regularExpression) else { continue }
+            result[String(block[t0.upperBound..<t1.lowerBound])] = String(block[p0])
+        }
+        return result
+    }
+
+    @Test func diffDiagramsShareOneLayout() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in Self.pairs {
+            let r = try run(["diff", "pathways/\(name)-before.yaml", "pathways/\(name)-after.yaml", "--diagram", "\(folder)/d.svg",
+                             "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let svg = ["d", "b", "a"].map { String(decoding: FileManager.default.contents(atPath: "\(folder)/\($0).svg") ?? Data(), as: UTF8.self) }
+            let (difference, before, after) = (Self.nodePositions(svg[0]), Self.nodePositions(svg[1]), Self.nodePositions(svg[2]))
+            let shared = Set(before.keys).intersection(after.keys).filter { $0.hasPrefix("s") }
+            #expect(shared.count >= 5, "\(name): services in both")
+            for node in shared {
+                #expect(before[node] == after[node], "\(name): \(node) moved between before and after")
+                #expect(difference[node] == after[node], "\(name): \(node) moved between the difference and after")
+            }
+            #expect(svg[0].contains("Legend") && !svg[1].contains("Legend"))
+            #expect(svg[1].contains("Before: ") && svg[2].contains("After: "))
+            #expect(svg.allSatisfy { $0.hasSuffix("</svg>\n") })
+        }
+        // Sexual health: the three clinics are drawn before, not after; the one-stop shop after only.
+        _ = try run(["diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
+                     "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg"])
+        let before = String(decoding: FileManager.default.contents(atPath: "\(folder)/b.svg") ?? Data(), as: UTF8.self)
+        let after = String(decoding: FileManager.default.contents(atPath: "\(folder)/a.svg") ?? Data(), as: UTF8.self)
+        #expect(before.contains("(GUM) clinic") && !after.contains("(GUM) clinic"))
+        #expect(after.contains("Integrated sexual health") && !before.contains("Integrated sexual health"))
+        // An output the tool cannot tell the format of: 64, nothing drawn.
+        #expect(try run(["diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
+                         "--diagram", "\(folder)/x.gif"]).status == 64)
+    }
+
+    @Test func diffShowsHostileNamesAsText() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // As written inside a YAML double-quoted string: quotes and backslashes escaped.
+        let hostile = #"<script>alert(1)</script> \\N \"quoted\" &amp; \#u{202E}evil"#
+        for (side, extra) in [("before", ""), ("after", "\n  - {id: new, name: \"\(hostile) 2\", organisation: o}")] {
+            let text = """
+                pathway: "\(hostile) \(side)"
+                organisations: [{id: o, name: "\(hostile)", sector: other}]
+                services:
+                  - {id: a, name: "\(hostile)", organisation: o, entry: true}\(extra)
+                routes: [{from: a, to: a, note: "\(hostile)"}]
+                """
+            try text.write(toFile: "\(folder)/\(side).yaml", atomically: true, encoding: .utf8)
+        }
+        let r = try run(["diff", "\(folder)/before.yaml", "\(folder)/after.yaml", "--diagram", "\(folder)/d.svg"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let svg = String(decoding: FileManager.default.contents(atPath: "\(folder)/d.svg") ?? Data(), as: UTF8.self)
+        #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!svg.contains("<script"))
+    }
 }
