@@ -261,7 +261,7 @@ public struct PathwayDiff: Sendable {
             }
         }
         let words = Set(a.functions.keys).union(b.functions.keys).sorted()
-        let absent = FunctionMetrics(providers: [], pointsOfEntry: [], minReferrals: nil, minBoundaries: nil)
+        let absent = FunctionMetrics.absent
         for word in words {
             let (p, q) = (a.functions[word] ?? absent, b.functions[word] ?? absent)
             let prefix = "functions.\(word)."

@@ -12,6 +12,16 @@ public struct FunctionMetrics: Sendable, Equatable {
     /// none is reachable"
     public var minBoundaries: Int?
 
+    public init(providers: [String], pointsOfEntry: [String], minReferrals: Int?, minBoundaries: Int?) {
+        self.providers = providers
+        self.pointsOfEntry = pointsOfEntry
+        self.minReferrals = minReferrals
+        self.minBoundaries = minBoundaries
+    }
+
+    /// A function a pathway does not offer: no providers, no points of entry, not reachable.
+    public static let absent = FunctionMetrics(providers: [], pointsOfEntry: [], minReferrals: nil, minBoundaries: nil)
+
     /// "`pointsOfEntry` has exactly one element"
     public var singlePointOfEntry: Bool { pointsOfEntry.count == 1 }
 }

@@ -243,7 +243,7 @@ public enum DiffDiagram {
     }
 
     static func serviceAttributes(_ service: Service, item: Item, drawn: Side, diff: PathwayDiff, positions: Positions?) -> [String] {
-        var attributes = ["label=\(PathwayDiagram.quote(service.name))"]
+        var attributes = ["id=\(PathwayDiagram.quote("svc-" + service.id))", "label=\(PathwayDiagram.quote(service.name))"]
         if service.entry {
             attributes += ["shape=cds", "style=\"filled,bold\""]
         } else if service.terminal {

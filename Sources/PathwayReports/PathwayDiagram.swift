@@ -120,7 +120,7 @@ public enum PathwayDiagram {
         if unreachable { notes.append("unreachable") }
         if deadEnd { notes.append("dead end") }
         if !notes.isEmpty { label += "\n[" + notes.joined(separator: ", ") + "]" }
-        var attributes = ["label=\(quote(label))"]
+        var attributes = ["id=\(quote("svc-" + service.id))", "label=\(quote(label))"]
         if service.entry {
             attributes += ["shape=cds", "style=\"filled,bold\""]
         } else if service.terminal {

@@ -75,18 +75,10 @@ extension PathwayCommand {
             let wanted = [(diagram, DiffDiagram.Side.difference), (beforeDiagram, .before), (afterDiagram, .after)]
                 .compactMap { path, side in path.map { ($0, side) } }
             if !wanted.isEmpty {
-                do throws(GraphvizError) {
-                    let positions = try DiffDiagram.layOut(diff)
-                    for (path, side) in wanted {
-                        let format = DiagramFormat(fileExtension: (path as NSString).pathExtension)!
-                        let bytes = try RenderWorker.current().render(
-                            dot: DiffDiagram.dot(diff, side: side, positions: positions), engine: .positioned, format: format)
-                        drawings.append((path, bytes))
-                    }
-                } catch {
-                    printError("\(after): error: the diagram could not be drawn: \(error.message)")
-                    throw Exit.dataError
-                }
+                let drawn = try DiffDiagram.drawOrExit(
+                    diff, sides: wanted.map { path, side in (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!) },
+                    file: after)
+                drawings = zip(wanted, drawn).map { ($0.0, $1) }
             }
             for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path) }
 
@@ -101,6 +93,22 @@ extension PathwayCommand {
 }
 
 extension DiffDiagram {
+    /// Draws the sides asked for, in one shared layout, or prints why not and exits 65.
+    static func drawOrExit(_ diff: PathwayDiff, sides: [(Side, DiagramFormat)], file: String) throws -> [[UInt8]] {
+        do throws(GraphvizError) {
+            let positions = try layOut(diff)
+            var drawn: [[UInt8]] = []
+            for (side, format) in sides {
+                drawn.append(try RenderWorker.current().render(
+                    dot: dot(diff, side: side, positions: positions), engine: .positioned, format: format))
+            }
+            return drawn
+        } catch {
+            printError("\(file): error: the diagram could not be drawn: \(error.message)")
+            throw Exit.dataError
+        }
+    }
+
     /// Lays out the union of both pathways once, with Graphviz's dot layout in a worker, and
     /// reads back where everything went.
     static func layOut(_ diff: PathwayDiff) throws(GraphvizError) -> Positions {

@@ -291,4 +291,101 @@ import Testing
         #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!svg.contains("<script"))
     }
+
+    /// What headless Chromium saw of a page (`Tests/browser/check_page.py`).
+    func browse(_ page: String, screenshot: String) throws -> [String: Any] {
+        let r = try runProgram("/usr/bin/env", ["python3", "Tests/browser/check_page.py", page, screenshot])
+        try #require(r.status == 0, "the browser check could not run (scripts/setup installs Chromium): \(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    func runProgram(_ program: String, _ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Run(status: process.terminationStatus, reason: process.terminationReason,
+                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func reportsRenderInHeadlessChromium() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        // The checker itself must catch what it looks for: a page that fetches an image, logs
+        // an error and throws.
+        let control = "\(folder)/control.html"
+        try #"<!DOCTYPE html><html><body><img src="http://192.0.2.1/x.png"><script>console.error("boom"); throw new Error("bad")</script></body></html>"#
+            .write(toFile: control, atomically: true, encoding: .utf8)
+        let caught = try browse(control, screenshot: "\(folder)/control.png")
+        #expect((caught["requests"] as? [String])?.contains("http://192.0.2.1/x.png") == true)
+        #expect((caught["consoleErrors"] as? [String])?.isEmpty == false)
+        #expect((caught["exceptions"] as? [String])?.isEmpty == false)
+
+        var cases = Self.pairs.map { ["pathways/\($0)-before.yaml", "pathways/\($0)-after.yaml"] }
+        cases.append(["pathways/dementia-northern-city-2011.yaml"])
+        for (k, inputs) in cases.enumerated() {
+            let page = "\(folder)/\(k).html"
+            let r = try run(["report"] + inputs + ["-o", page])
+            #expect(r.status == 0, "\(r.stderr)")
+            let seen = try browse(page, screenshot: "\(folder)/\(k).png")
+            #expect((seen["consoleErrors"] as? [String]) == [], "\(inputs)")
+            #expect((seen["exceptions"] as? [String]) == [], "\(inputs)")
+            #expect((seen["requests"] as? [String]) == [], "\(inputs): no request may leave the page")
+            let diagrams = try #require(seen["diagrams"] as? [[Double]])
+            #expect(diagrams.count == (inputs.count == 2 ? 3 : 1))
+            #expect(diagrams.allSatisfy { $0.count == 2 && $0[0] > 100 && $0[1] > 100 }, "\(inputs): \(diagrams)")
+            let headline = try #require(seen["headline"] as? String)
+            #expect(headline.hasPrefix("Headline") && headline.contains(inputs.count == 2 ? "boundary crossings: " : "boundary crossings: "))
+            #expect((seen["highlighted"] as? Int ?? 0) >= 1, "hovering a service outlines it in a diagram")
+            let png = [UInt8](FileManager.default.contents(atPath: "\(folder)/\(k).png") ?? Data())
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "a screenshot with something on it")
+        }
+        // The London pair: the point of the redesign is in the headline.
+        let london = try browse("\(folder)/0.html", screenshot: "\(folder)/0.png")
+        #expect((london["headline"] as? String)?.contains("points of entry for diagnosis: 5 → 1") == true)
+    }
+
+    @Test func reportShowsHostileNamesAsTextAndRunsNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-report-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let long = String(repeating: "long name ", count: 50)
+        let names = [#"<script>alert(1)</script>"#, #"<img src=x onerror=alert(2)>"#, #"Smith \"quoted\" & Sons's"#,
+                     "\u{202E}right-to-left \u{05E9}\u{05DC}\u{05D5}\u{05DD}", long]
+        for (side, count) in [("before", 3), ("after", 5)] {
+            var text = "pathway: \"\(names[0]) \(side)\"\nsource: \"\(names[2])\"\n"
+            text += "organisations: [{id: o, name: \"\(names[1])\", sector: other}]\nservices:\n"
+            for k in 0..<count { text += "  - {id: s\(k), name: \"\(names[k % names.count])\", organisation: o, entry: \(k == 0), functions: [f\(k % 2)]}\n" }
+            text += "routes:\n"
+            for k in 1..<count { text += "  - {from: s0, to: s\(k), note: \"\(names[0])\"}\n" }
+            text += "  - {from: s1, to: gone, purpose: f1}\n"
+            try text.write(toFile: "\(folder)/\(side).yaml", atomically: true, encoding: .utf8)
+        }
+        let page = "\(folder)/report.html"
+        let r = try run(["report", "\(folder)/before.yaml", "\(folder)/after.yaml", "-o", page])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = String(decoding: FileManager.default.contents(atPath: page) ?? Data(), as: UTF8.self)
+        #expect(html.components(separatedBy: "<script").count == 2, "only the page's own script")
+        #expect(!html.contains("<img"))
+        let seen = try browse(page, screenshot: "\(folder)/report.png")
+        #expect((seen["dialogs"] as? [String]) == [], "no alert ran")
+        #expect((seen["requests"] as? [String]) == [])
+        #expect((seen["exceptions"] as? [String]) == [] && (seen["consoleErrors"] as? [String]) == [])
+        #expect(seen["scripts"] as? Int == 1)
+        let text = try #require(seen["text"] as? String)
+        for name in names.dropLast() { #expect(text.contains(name.replacingOccurrences(of: "\\\"", with: "\"")), "\(name) shown as text") }
+        #expect(text.contains(long.trimmingCharacters(in: .whitespaces)))
+    }
 }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import GraphvizRenderer
+import PathwayCore
+import PathwayReports
+
+extension PathwayCommand {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a one-page HTML report of a pathway, or of a redesign, for a board paper.",
+            discussion: """
+                With one pathway: its key facts, its diagram, its metrics with what each means,
+                a table of functions (providers, points of entry, fewest referrals and
+                boundaries) and its findings (orphaned routes, loops, bottlenecks, services
+                over capacity, unreachable services, dead ends), with the provenance of the
+                file.
+
+                With a before and an after pathway: the headline changes of 'pathway diff',
+                the difference, before and after diagrams in one layout, the metrics before and
+                after with the change, the functions table before and after, what changed,
+                and the findings of the after pathway with the onward referrals it lost.
+
+                The page is one self-contained file: inline SVG and CSS, no fonts, images or
+                scripts from anywhere else, so it opens offline, prints on A4 and can be
+                attached to an email. Every name from the pathway files is shown as text.
+
+                Example: pathway report pathways/dementia-london-before.yaml \\
+                           pathways/dementia-london-after.yaml -o london-report.html
+
+                \(Exit.help) The report is written whole or not at all.
+                """
+        )
+
+        @Argument(help: "A pathway (file, or CSV folder); with AFTER, the pathway before the redesign.")
+        var pathway: String
+
+        @Argument(help: "The pathway after the redesign.")
+        var after: String?
+
+        @Option(name: .shortAndLong, help: "The HTML file to write.")
+        var output: String
+
+        func run() throws {
+            let first = try loadOrExit(pathway)
+            let page: String
+            if let after {
+                let second = try loadOrExit(after)
+                let diff = PathwayDiff(before: first, after: second)
+                let sides: [(DiffDiagram.Side, String)] = [
+                    (.difference, "What changed: added in blue, removed in orange and dashed, changed in purple"),
+                    (.before, "Before: \(first.title)"), (.after, "After: \(second.title)"),
+                ]
+                let drawn = try DiffDiagram.drawOrExit(diff, sides: sides.map { ($0.0, .svg) }, file: after)
+                page = HTMLReport.page(diff, figures: zip(sides, drawn).map {
+                    HTMLReport.Figure(caption: $0.1, svg: String(decoding: $1, as: UTF8.self))
+                })
+            } else {
+                let metrics = PathwayMetrics(first, betweenness: false)
+                let svg: [UInt8]
+                do throws(GraphvizError) {
+                    svg = try RenderWorker.current().render(dot: PathwayDiagram.dot(first, metrics: metrics), format: .svg)
+                } catch {
+                    printError("\(pathway): error: the diagram could not be drawn: \(error.message)")
+                    throw Exit.dataError
+                }
+                page = HTMLReport.page(
+                    first, metrics: metrics, figure: .init(caption: first.title, svg: String(decoding: svg, as: UTF8.self)))
+            }
+            try writeWhole(Array(page.utf8), to: output)
+        }
+    }
+}

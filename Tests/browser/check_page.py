@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Opens an HTML page in headless Chromium and reports what a reader's browser saw.
+
+    python3 Tests/browser/check_page.py PAGE.html SCREENSHOT.png
+
+Drives Debian's Chromium (chromium-headless-shell, or chromium) through the DevTools
+protocol and prints one JSON object:
+
+    consoleErrors   console.error / console.assert calls, and log entries of level error
+    exceptions      uncaught script exceptions
+    dialogs         alert/confirm/prompt dialogs the page opened
+    requests        every request other than the page itself (data: URLs included)
+    headline        the text of the element with id "headline"
+    diagrams        [width, height] in CSS pixels of each `figure.diagram svg`
+    scripts         how many <script> elements the page has
+    highlighted     elements outlined after hovering the first service name (the page's
+                    optional script), or null when the page has none
+    text            the page's visible text
+
+It exits 2 if the browser cannot be started or the page does not load in 60 s.
+"""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import websocket  # websocket-client, from PyPI
+
+
+def browser():
+    for name in ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    for path in ("/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+class DevTools:
+    def __init__(self, url):
+        self.ws = websocket.create_connection(url, timeout=60, suppress_origin=True)
+        self.next_id = 0
+        self.events = []
+
+    def call(self, method, params=None, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self.ws.send(json.dumps(message))
+        while True:
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if any(e.get("method") == method for e in self.events):
+                return True
+            self.ws.settimeout(max(0.1, deadline - time.time()))
+            try:
+                self.events.append(json.loads(self.ws.recv()))
+            except websocket.WebSocketTimeoutException:
+                break
+        return any(e.get("method") == method for e in self.events)
+
+    def drain(self, seconds):
+        self.ws.settimeout(seconds)
+        try:
+            while True:
+                self.events.append(json.loads(self.ws.recv()))
+        except websocket.WebSocketTimeoutException:
+            pass
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 64
+    page = os.path.abspath(sys.argv[1])
+    screenshot = sys.argv[2]
+    path = browser()
+    if path is None:
+        print("check_page: no Chromium found: install Debian's chromium-headless-shell (scripts/setup does)",
+              file=sys.stderr)
+        return 2
+    profile = tempfile.mkdtemp(prefix="check-page-")
+    process = subprocess.Popen(
+        [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+         "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            if "DevTools listening on " in line:
+                url = line.split("DevTools listening on ", 1)[1].strip()
+                break
+        if url is None:
+            print("check_page: Chromium did not start its DevTools endpoint", file=sys.stderr)
+            return 2
+        tools = DevTools(url)
+        target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
+            tools.call(method, session=session)
+        tools.call("Emulation.setDeviceMetricsOverride",
+                   {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        tools.events.clear()
+        page_url = "file://" + page
+        tools.call("Page.navigate", {"url": page_url}, session=session)
+        if not tools.wait_for("Page.loadEventFired", 60):
+            print("check_page: the page did not finish loading in 60 s", file=sys.stderr)
+            return 2
+        tools.drain(0.5)
+
+        probe = """JSON.stringify((() => {
+            const headline = document.getElementById('headline');
+            const diagrams = [...document.querySelectorAll('figure.diagram svg')].map(s => {
+                const r = s.getBoundingClientRect(); return [r.width, r.height]; });
+            let highlighted = null;
+            const service = document.querySelector('.svc[data-service]');
+            if (service && document.querySelector('script')) {
+                service.dispatchEvent(new MouseEvent('mouseenter'));
+                highlighted = document.querySelectorAll('svg .hl').length;
+                service.dispatchEvent(new MouseEvent('mouseleave'));
+            }
+            return {headline: headline ? headline.innerText : null, diagrams,
+                    scripts: document.querySelectorAll('script').length, highlighted,
+                    text: document.body ? document.body.innerText : ''};
+        })())"""
+        result = tools.call("Runtime.evaluate", {"expression": probe, "returnByValue": True}, session=session)
+        seen = json.loads(result["result"]["value"])
+        shot = tools.call("Page.captureScreenshot", {"format": "png"}, session=session)
+        with open(screenshot, "wb") as out:
+            out.write(base64.b64decode(shot["data"]))
+        tools.drain(0.2)
+
+        mine = [e for e in tools.events if e.get("sessionId") == session]
+        report = {
+            "consoleErrors": [
+                " ".join(str(a.get("value", a.get("description", ""))) for a in e["params"].get("args", []))
+                for e in mine if e.get("method") == "Runtime.consoleAPICalled"
+                and e["params"].get("type") in ("error", "assert")
+            ] + [
+                e["params"]["entry"].get("text", "") for e in mine
+                if e.get("method") == "Log.entryAdded" and e["params"]["entry"].get("level") == "error"
+            ],
+            "exceptions": [
+                e["params"]["exceptionDetails"].get("text", "") + " "
+                + str(e["params"]["exceptionDetails"].get("exception", {}).get("description", ""))
+                for e in mine if e.get("method") == "Runtime.exceptionThrown"
+            ],
+            "dialogs": [e["params"].get("message", "") for e in mine if e.get("method") == "Page.javascriptDialogOpening"],
+            "requests": sorted({
+                e["params"]["request"]["url"] for e in mine
+                if e.get("method") == "Network.requestWillBeSent" and e["params"]["request"]["url"] != page_url
+            }),
+            "screenshot": screenshot,
+        }
+        report.update(seen)
+        print(json.dumps(report, sort_keys=True, indent=2))
+        return 0
+    finally:
+        process.kill()
+        process.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
