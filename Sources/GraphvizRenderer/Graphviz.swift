@@ -9,8 +9,9 @@ public enum DiagramFormat: String, Sendable, CaseIterable {
 
     /// The format named by a file's extension, if it is one of ours.
     public init?(fileExtension: String) {
-        self.init(rawValue: fileExtension.lowercased())
-        if self == nil, fileExtension.lowercased() == "gv" { self = .dot }
+        let name = fileExtension.lowercased()
+        guard let format = name == "gv" ? .dot : DiagramFormat(rawValue: name) else { return nil }
+        self = format
     }
 }
 

@@ -169,6 +169,8 @@ public enum CSVPathwayLoader {
 struct CSVRecord {
     var fields: [Range<Int>] = []
     var quoted: [Bool] = []
+    /// Each field's start, as a byte offset in the file; ``CSVTable/column(_:_:)`` turns it
+    /// into the column an editor shows (in Unicode scalars) only when a problem is reported.
     var columns: [Int] = []
     var line = 0
 }
@@ -195,6 +197,15 @@ struct CSVTable {
 
     func column(at offset: Int, lineStart: Int) -> Int {
         TextInput.column(bytes, lineStart: lineStart, offset: offset)
+    }
+
+    /// The editor column (in Unicode scalars) of field `k` of `record`, for a message.
+    func column(_ record: CSVRecord, _ k: Int) -> Int {
+        let offset = record.columns[k]
+        var start = offset
+        while start > 0 && bytes[start - 1] != 0x0A { start -= 1 }
+        if start == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        return column(at: offset, lineStart: start)
     }
 
     func string(_ record: CSVRecord, _ field: Int) -> String {
@@ -228,9 +239,8 @@ struct CSVTable {
         }
         if index >= n { return false }
         record.line = line
-        let recordLineStart = lineStart
         while true {
-            record.columns.append(index - lineStart + 1)  // refined to scalars on error only
+            record.columns.append(index)
             if index < n && bytes[index] == UInt8(ascii: "\"") {
                 let openLine = line
                 let openColumn = column(at: index, lineStart: lineStart)
@@ -293,13 +303,6 @@ struct CSVTable {
             }
             break
         }
-        // Columns were counted in bytes; convert to scalars only for lines with non-ASCII text.
-        if record.line == line - 1 || index >= n {
-            for k in record.columns.indices {
-                let offset = recordLineStart + record.columns[k] - 1
-                if offset < bytes.count { record.columns[k] = column(at: offset, lineStart: recordLineStart) }
-            }
-        }
         if width > 0 && record.fields.count != width {
             throw PathwayLoadError(
                 file: file, line: record.line, column: 1,
@@ -354,11 +357,11 @@ struct CSVTable {
                 if let guess = Identifiers.closest(to: name, in: known) {
                     message += " (did you mean '\(guess)'?)"
                 }
-                problems.append(.init(file: file, line: record.line, column: record.columns[k], message: message))
+                problems.append(.init(file: file, line: record.line, column: column(record, k), message: message))
                 ok = false
             } else if columns[name] != nil {
                 problems.append(
-                    .init(file: file, line: record.line, column: record.columns[k], message: "column '\(name)' appears twice"))
+                    .init(file: file, line: record.line, column: column(record, k), message: "column '\(name)' appears twice"))
                 ok = false
             } else {
                 columns[name] = k
@@ -397,7 +400,7 @@ struct Row {
     func has(_ column: String) -> Bool { columns[column] != nil }
 
     func location(_ column: String?) -> SourceLocation {
-        let col = column.flatMap { columns[$0] }.map { record.columns[$0] } ?? 1
+        let col = column.flatMap { columns[$0] }.map { table.column(record, $0) } ?? 1
         return SourceLocation(file: table.file, line: record.line, column: col)
     }
 

@@ -95,8 +95,9 @@ public enum DiffReport {
             lines.append("no onward referrals lost")
         } else {
             let services = Set(diff.lostReach.map(\.service)).count
-            lines.append("onward referrals lost: \(count(services, "service")) can no longer reach "
-                + "\(count(diff.lostReach.count, "function", plural: "functions")) they reached before")
+            let functions = Set(diff.lostReach.map(\.function)).sorted()
+            lines.append("onward referrals lost: \(diff.lostReach.count) (\(count(services, "service")) can no longer reach "
+                + "a function they reached before: \(functions.joined(separator: ", ")))")
         }
         return lines
     }
@@ -115,6 +116,9 @@ public enum DiffReport {
         for change in diff.changedServices {
             out += "  ~ \(name.full(change.id)): " + change.changes.map(describe).joined(separator: "; ") + "\n"
         }
+        for (id, replaces) in diff.unmatchedReplaces {
+            out += "  note: \(id) replaces '\(replaces)', which is not a service of the before pathway\n"
+        }
         if !diff.addedOrganisations.isEmpty || !diff.removedOrganisations.isEmpty || !diff.changedOrganisations.isEmpty {
             out += section("Organisations")
             for id in diff.addedOrganisations { out += "  + \(id)\n" }
@@ -122,9 +126,6 @@ public enum DiffReport {
             for change in diff.changedOrganisations {
                 out += "  ~ \(change.id): " + change.changes.map(describe).joined(separator: "; ") + "\n"
             }
-        }
-        for (id, replaces) in diff.unmatchedReplaces {
-            out += "  note: \(id) replaces '\(replaces)', which is not a service of the before pathway\n"
         }
 
         out += section("Routes")

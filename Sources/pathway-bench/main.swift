@@ -38,7 +38,34 @@ case "render-loop":
             print(String(format: "%7d  %12d  %7.1f", k, residentKilobytes(), Date().timeIntervalSince(start)))
         }
     }
+case "phases":
+    // Where the time goes on one network: load, graph, then each metric in turn.
+    let folder = arguments.dropFirst().first ?? "/tmp/net-100k"
+    var clock = Date()
+    func lap(_ name: String) {
+        print(String(format: "%-22@ %7.3f s  %8d KiB", name as NSString, Date().timeIntervalSince(clock), residentKilobytes()))
+        clock = Date()
+    }
+    let pathway = try PathwayFiles.load(folder)
+    lap("load")
+    let graph = ServiceGraph(pathway)
+    lap("graph")
+    _ = graph.reachable(from: graph.entries)
+    lap("reachability")
+    _ = graph.stronglyConnectedComponents()
+    lap("components")
+    _ = DominatorTree(graph)
+    lap("dominators")
+    _ = graph.referralsFromEntries()
+    _ = graph.boundariesFromEntries()
+    lap("hops and boundaries")
+    for (_, providers) in ServiceGraph.providers(in: pathway) { _ = graph.firstReach(providers: providers) }
+    lap("points of entry")
+    _ = PathwayMetrics(pathway, graph: graph, betweenness: false)
+    lap("all metrics again")
+    _ = PathwayMetrics(pathway, graph: graph, betweenness: false).json.serialized()
+    lap("metrics + json")
 default:
-    print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process]")
+    print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process] | phases FOLDER")
     exit(64)
 }

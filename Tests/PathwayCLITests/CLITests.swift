@@ -137,7 +137,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let magic: [String: [UInt8]] = [
             "svg": Array("<?xml".utf8), "png": [0x89, 0x50, 0x4E, 0x47], "pdf": Array("%PDF-".utf8),
-            "dot": Array("digraph pathway {".utf8),
+            "dot": Array("digraph pathway {".utf8), "gv": Array("digraph pathway {".utf8),
         ]
         for (ext, start) in magic {
             let out = "\(folder)/london.\(ext)"
