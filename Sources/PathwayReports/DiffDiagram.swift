@@ -152,8 +152,10 @@ public enum DiffDiagram {
         out += "  graph [\(graph.joined(separator: ", "))];\n"
         // Two invisible points at the union's corners keep every side's canvas the same, so
         // that the sides line up when a reader flips between them.
-        if let box = positions?.graph["bb"]?.split(separator: ",").map(String.init), box.count == 4 {
-            for (k, corner) in ["\(box[0]),\(box[1])", "\(box[2]),\(box[3])"].enumerated() {
+        // They sit half an inch outside the layout's box, where external labels may reach.
+        if let box = positions?.graph["bb"]?.split(separator: ",").compactMap({ Double($0) }), box.count == 4 {
+            let margin = 36.0
+            for (k, corner) in ["\(box[0] - margin),\(box[1] - margin)", "\(box[2] + margin),\(box[3] + margin)"].enumerated() {
                 out += "  corner\(k) [shape=point, style=invis, width=0.01, height=0.01, label=\"\", pos=\"\(corner)\"];\n"
             }
         }

@@ -40,7 +40,7 @@ public enum HTMLReport {
     /// The report of one pathway.
     public static func page(_ pathway: Pathway, metrics: PathwayMetrics, figure: Figure) -> String {
         var body = "<header><p class=\"kicker\">Pathway report</p><h1>\(escape(pathway.title))</h1></header>\n"
-        body += headline(keyFacts(metrics, pathway: pathway))
+        body += headline(keyFacts(metrics, names: names([pathway])))
         body += provenance([("Pathway", pathway)])
         body += figures([figure])
         body += metricsTable(before: nil, after: metrics)
@@ -65,7 +65,7 @@ public enum HTMLReport {
     }
 
     /// The few facts that sum one pathway up.
-    static func keyFacts(_ m: PathwayMetrics, pathway: Pathway) -> [String] {
+    static func keyFacts(_ m: PathwayMetrics, names: [String: String]) -> [String] {
         func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         var lines = [
             "\(plural(m.services, "service")) run by \(plural(m.organisations, "organisation")) in \(plural(m.sectors, "sector"))",
@@ -74,7 +74,7 @@ public enum HTMLReport {
         for word in m.functions.keys.sorted() {
             let doors = m.functions[word]!.pointsOfEntry
             if doors.count == 1 {
-                lines.append("single point of entry for \(word): \(doors[0])")
+                lines.append("single point of entry for \(word): \(names[doors[0]] ?? doors[0])")
             } else if doors.count > 1 {
                 lines.append("points of entry for \(word): \(doors.count)")
             }
@@ -181,8 +181,9 @@ public enum HTMLReport {
         let words = Set(after.functions.keys).union(before?.functions.keys ?? [:].keys).sorted()
         var out = "<section><h2>Functions</h2><p>For each function: the services that offer it; its points of entry (the "
         out += "providers a patient can reach first); and the fewest referrals and organisation boundaries from an entry.</p>\n"
-        out += "<table class=\"functions\"><thead><tr><th>Function</th><th>Providers</th><th>Points of entry</th>"
+        out += "<table class=\"functions\"><thead><tr><th>Function</th><th class=\"n\">Providers</th><th>Points of entry\(before == nil ? "" : " (how many before → after: those now)")</th>"
         out += "<th>Single point of entry</th><th class=\"n\">Fewest referrals</th><th class=\"n\">Fewest boundaries</th></tr></thead><tbody>\n"
+        // "–" where no entry reaches the function.
         let absent = FunctionMetrics.absent
         func pair<T: Equatable>(_ b: T?, _ a: T, _ show: (T) -> String) -> String {
             guard let b, b != a else { return show(a) }
@@ -194,12 +195,15 @@ public enum HTMLReport {
         for word in words {
             let a = after.functions[word] ?? absent
             let b = before.map { $0.functions[word] ?? absent }
+            // Counts for the providers; the names of the points of entry as they are now.
+            let doors = (b.map { "\(pair($0.pointsOfEntry.count, a.pointsOfEntry.count, String.init)): " } ?? "\(a.pointsOfEntry.count): ")
+                + services(a.pointsOfEntry)
             out += "<tr><th scope=\"row\">\(escape(word))</th>"
-            out += "<td>\(pair(b?.providers, a.providers, services))</td>"
-            out += "<td>\(pair(b?.pointsOfEntry, a.pointsOfEntry, services))</td>"
+            out += "<td class=\"n\">\(pair(b?.providers.count, a.providers.count, String.init))</td>"
+            out += "<td class=\"doors\">\(doors)</td>"
             out += "<td>\(pair(b?.singlePointOfEntry, a.singlePointOfEntry) { $0 ? "yes" : "no" })</td>"
-            out += "<td class=\"n\">\(pair(b?.minReferrals, a.minReferrals) { $0.map(String.init) ?? "not reachable" })</td>"
-            out += "<td class=\"n\">\(pair(b?.minBoundaries, a.minBoundaries) { $0.map(String.init) ?? "not reachable" })</td></tr>\n"
+            out += "<td class=\"n\">\(pair(b?.minReferrals, a.minReferrals) { $0.map(String.init) ?? "–" })</td>"
+            out += "<td class=\"n\">\(pair(b?.minBoundaries, a.minBoundaries) { $0.map(String.init) ?? "–" })</td></tr>\n"
         }
         if words.isEmpty { out += "<tr><td colspan=\"6\">No service lists functions.</td></tr>\n" }
         return out + "</tbody></table></section>\n"
@@ -333,6 +337,8 @@ public enum HTMLReport {
         td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         td.moved { font-weight: 600; }
         td.meaning { color: var(--muted); }
+        table.functions th { white-space: normal; }
+        table.functions td.doors { width: 48%; }
         .was { color: var(--muted); text-decoration: line-through; }
         .none { color: var(--muted); }
         ul.warn li::marker { color: var(--warn); }

@@ -27,7 +27,10 @@ extension PathwayCommand {
                 Example: pathway report pathways/dementia-london-before.yaml \\
                            pathways/dementia-london-after.yaml -o london-report.html
 
-                \(Exit.help) The report is written whole or not at all.
+                Exit status: 0 when the report was written (whatever it found: use 'check
+                --strict' or 'diff --exit-code' to fail a CI job); 64 for a mistake in the command
+                line; 65 when an input does not load or the report cannot be drawn or written. The
+                report is written whole or not at all.
                 """
         )
 

@@ -253,6 +253,8 @@ import Testing
                 #expect(before[node] == after[node], "\(name): \(node) moved between before and after")
                 #expect(difference[node] == after[node], "\(name): \(node) moved between the difference and after")
             }
+            let boxes = svg.map { text in text.range(of: #"viewBox="[^"]*""#, options: .regularExpression).map { String(text[$0]) } }
+            #expect(boxes[0] != nil && boxes[0] == boxes[1] && boxes[1] == boxes[2], "\(name): one canvas for every side")
             #expect(svg[0].contains("Legend") && !svg[1].contains("Legend"))
             #expect(svg[1].contains("Before: ") && svg[2].contains("After: "))
             #expect(svg.allSatisfy { $0.hasSuffix("</svg>\n") })
@@ -347,8 +349,11 @@ import Testing
             #expect(diagrams.count == (inputs.count == 2 ? 3 : 1))
             #expect(diagrams.allSatisfy { $0.count == 2 && $0[0] > 100 && $0[1] > 100 }, "\(inputs): \(diagrams)")
             let headline = try #require(seen["headline"] as? String)
-            #expect(headline.hasPrefix("Headline") && headline.contains(inputs.count == 2 ? "boundary crossings: " : "boundary crossings: "))
+            #expect(headline.hasPrefix("Headline") && headline.contains("boundary crossings: "))
+            #expect(headline.contains(inputs.count == 2 ? "onward referrals lost" : "services run by"))
             #expect((seen["highlighted"] as? Int ?? 0) >= 1, "hovering a service outlines it in a diagram")
+            let pages = seen["pdfPages"] as? Int ?? 0
+            #expect(pages >= 1 && pages <= 12, "\(inputs): prints on \(pages) A4 pages")
             let png = [UInt8](FileManager.default.contents(atPath: "\(folder)/\(k).png") ?? Data())
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "a screenshot with something on it")
         }

@@ -15,6 +15,7 @@ protocol and prints one JSON object:
     scripts         how many <script> elements the page has
     highlighted     elements outlined after hovering the first service name (the page's
                     optional script), or null when the page has none
+    pdfPages        how many A4 pages the page prints on (Chromium's print to PDF)
     text            the page's visible text
 
 It exits 2 if the browser cannot be started or the page does not load in 60 s.
@@ -54,6 +55,7 @@ class DevTools:
         if session:
             message["sessionId"] = session
         self.ws.send(json.dumps(message))
+        self.ws.settimeout(60)  # wait_for and drain shorten it
         while True:
             reply = json.loads(self.ws.recv())
             if reply.get("id") == self.next_id:
@@ -148,6 +150,9 @@ def main():
         shot = tools.call("Page.captureScreenshot", {"format": "png"}, session=session)
         with open(screenshot, "wb") as out:
             out.write(base64.b64decode(shot["data"]))
+        pdf = tools.call("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True},
+                         session=session)
+        pages = base64.b64decode(pdf["data"]).count(b"/Type /Page\n") + base64.b64decode(pdf["data"]).count(b"/Type /Page ")
         tools.drain(0.2)
 
         mine = [e for e in tools.events if e.get("sessionId") == session]
@@ -171,6 +176,7 @@ def main():
                 if e.get("method") == "Network.requestWillBeSent" and e["params"]["request"]["url"] != page_url
             }),
             "screenshot": screenshot,
+            "pdfPages": pages,
         }
         report.update(seen)
         print(json.dumps(report, sort_keys=True, indent=2))
