@@ -102,6 +102,9 @@ public struct PathwayDiff: Sendable {
     public var redirectedRoutes: [Redirect]
     /// By `into`, sorted.
     public var merged: [Merge]
+    /// Each replaced service of the before pathway, and the after service that replaces it
+    /// (the first by id when several do: a split).
+    public var replacedBy: [String: String]
     /// `replaces` entries that name no service of the before pathway, as (service, id).
     public var unmatchedReplaces: [(service: String, replaces: String)]
     /// Sorted by key.
@@ -156,6 +159,8 @@ public struct PathwayDiff: Sendable {
             if !known.isEmpty { merged.append(Merge(into: service.id, from: known)) }
         }
         self.merged = merged.sorted { $0.into < $1.into }
+        replacedBy = Dictionary(
+            self.merged.flatMap { m in m.from.map { ($0, m.into) } }, uniquingKeysWith: { a, _ in a })
         unmatchedReplaces = unmatched
 
         // Routes: matched on (from, to, purpose); the k-th occurrence of a key before matches
@@ -213,7 +218,7 @@ public struct PathwayDiff: Sendable {
         metrics = PathwayDiff.metricChanges(beforeMetrics, afterMetrics)
         orphanedRoutes = after.orphanedRoutes
         lostReach = PathwayDiff.lostReach(
-            before: before, beforeGraph: beforeGraph, after: after, afterGraph: afterGraph, merged: self.merged)
+            before: before, beforeGraph: beforeGraph, after: after, afterGraph: afterGraph, replacedBy: replacedBy)
     }
 
     /// Whether the after pathway leaves a gap a pathway repository's CI should stop on: an
@@ -286,14 +291,13 @@ public struct PathwayDiff: Sendable {
     ///
     /// - Complexity: O(F · (|S| + |R|)) on each side, one backward search per function word.
     static func lostReach(
-        before: Pathway, beforeGraph: ServiceGraph, after: Pathway, afterGraph: ServiceGraph, merged: [Merge]
+        before: Pathway, beforeGraph: ServiceGraph, after: Pathway, afterGraph: ServiceGraph, replacedBy: [String: String]
     ) -> [LostReach] {
         let oldProviders = ServiceGraph.providers(in: before)
         let newProviders = ServiceGraph.providers(in: after)
         let shared = beforeGraph.ids.indices.compactMap { v -> (Int, Int)? in
             afterGraph.vertex[beforeGraph.ids[v]].map { (v, $0) }
         }
-        let mergedInto = Dictionary(merged.flatMap { m in m.from.map { ($0, m.into) } }, uniquingKeysWith: { a, b in min(a, b) })
         var lost: [LostReach] = []
         for (word, providers) in oldProviders {
             let towards = beforeGraph.nextTowards(providers)
@@ -307,7 +311,7 @@ public struct PathwayDiff: Sendable {
                 }
                 lost.append(LostReach(
                     service: beforeGraph.ids[v], function: word, path: path,
-                    reason: reason(path: path, function: word, after: after, afterGraph: afterGraph, mergedInto: mergedInto)))
+                    reason: reason(path: path, function: word, afterGraph: afterGraph, replacedBy: replacedBy)))
             }
         }
         return lost.sorted { ($0.service, $0.function) < ($1.service, $1.function) }
@@ -317,11 +321,11 @@ public struct PathwayDiff: Sendable {
     /// is gone, or the first route on it that is gone, or the last service no longer offering
     /// the function.
     static func reason(
-        path: [String], function: String, after: Pathway, afterGraph: ServiceGraph, mergedInto: [String: String]
+        path: [String], function: String, afterGraph: ServiceGraph, replacedBy: [String: String]
     ) -> String {
         for (k, id) in path.enumerated() {
             guard let w = afterGraph.vertex[id] else {
-                return "\(id) was removed" + (mergedInto[id].map { " (merged into \($0))" } ?? "")
+                return "\(id) was removed" + (replacedBy[id].map { " (merged into \($0))" } ?? "")
             }
             if k + 1 < path.count, let next = afterGraph.vertex[path[k + 1]], !afterGraph.successors(of: w).contains(Int32(next)) {
                 return "the route \(id) → \(path[k + 1]) was removed"

@@ -146,7 +146,7 @@ public enum DiffDiagram {
         var out = "digraph redesign {\n"
         var graph = ["rankdir=LR", "charset=\"UTF-8\"", "fontname=\"Helvetica\"", "fontsize=12", "nodesep=0.3",
                      "ranksep=0.6", "pad=0.3", "forcelabels=true", "labelloc=t",
-                     "label=\(PathwayDiagram.quote(positions == nil ? "What changed: \(before.title) → \(after.title)" : sideTitle))"]
+                     "label=\(PathwayDiagram.quote(sideTitle))"]
         place(&graph, positions?.graph, keys: Positions.graphKeys)
         if positions != nil { graph.append("notranslate=true") }
         out += "  graph [\(graph.joined(separator: ", "))];\n"
@@ -261,7 +261,7 @@ public enum DiffDiagram {
                 attributes += ["color=\"\(removed)\"", "fontcolor=\"#7A5200\"", "penwidth=2.5",
                                "style=\"\(service.entry ? "dashed,bold" : "rounded,dashed")\""]
                 tip += "; REMOVED"
-                if let into = diff.merged.first(where: { $0.from.contains(service.id) }) { tip += ", replaced by \(into.into)" }
+                if let into = diff.replacedBy[service.id] { tip += ", replaced by \(into)" }
             case .changed:
                 attributes += ["color=\"\(changed)\"", "fillcolor=\"#F7E4EF\"", "penwidth=2.5"]
                 let changes = diff.changedServices.first { $0.id == service.id }?.changes ?? []

@@ -152,12 +152,11 @@ public enum DiffReport {
 
         out += section("Orphaned routes in the after pathway")
         if diff.orphanedRoutes.isEmpty { out += "  none\n" }
-        let mergedInto = Dictionary(diff.merged.flatMap { m in m.from.map { ($0, m.into) } }, uniquingKeysWith: { a, _ in a })
         for route in diff.orphanedRoutes {
             var line = "  \(route.location.map { "\($0): " } ?? "")\(PathwayDiff.RouteKey(route))"
             let missing = [route.from, route.to].filter { id in !diff.after.services.contains { $0.id == id } }
             for id in missing {
-                line += mergedInto[id].map { "; \(id) was merged into \($0)" } ?? "; \(id) is not a service"
+                line += diff.replacedBy[id].map { "; \(id) was merged into \($0)" } ?? "; \(id) is not a service"
             }
             out += line + "\n"
         }
@@ -219,10 +218,12 @@ public enum DiffReport {
     struct Namer {
         var names: [String: String] = [:]
 
-        init(_ diff: PathwayDiff) {
-            for service in diff.before.services { names[service.id] = service.name }
-            for service in diff.after.services { names[service.id] = service.name }
+        /// Later pathways' names win.
+        init(_ pathways: [Pathway]) {
+            for pathway in pathways { for service in pathway.services { names[service.id] = service.name } }
         }
+
+        init(_ diff: PathwayDiff) { self.init([diff.before, diff.after]) }
 
         func plain(_ id: String) -> String { names[id] ?? id }
 

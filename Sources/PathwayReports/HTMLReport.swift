@@ -269,11 +269,7 @@ public enum HTMLReport {
         "<span class=\"svc\" data-service=\"\(escape(id))\" title=\"\(escape(id))\">\(escape(names[id] ?? id))</span>"
     }
 
-    static func names(_ pathways: [Pathway]) -> [String: String] {
-        var names: [String: String] = [:]
-        for pathway in pathways { for service in pathway.services { names[service.id] = service.name } }
-        return names
-    }
+    static func names(_ pathways: [Pathway]) -> [String: String] { DiffReport.Namer(pathways).names }
 
     /// Text as HTML: `&`, `<`, `>`, `"` and `'` as entities.
     public static func escape(_ text: String) -> String {
