@@ -70,24 +70,38 @@ public struct PathwayMetrics: Sendable {
     public var betweennessSources: Int?
 
     public init(_ pathway: Pathway, graph: ServiceGraph? = nil, betweenness: Bool = true) {
-        let graph = graph ?? ServiceGraph(pathway)
+        self.init(PathwayNetwork(pathway, graph: graph), betweenness: betweenness)
+    }
+
+    /// The metrics of a network. The independent searches run on two cores.
+    public init(_ network: PathwayNetwork, betweenness: Bool = true) {
+        let graph = network.graph
         let n = graph.count
-        title = pathway.title
+        title = network.title
         services = n
-        organisations = pathway.organisations.count
+        organisations = network.organisations
         routes = graph.arcCount
+        sectors = network.sectors
 
-        // "number of distinct sectors among organisations that run at least one service"
-        let sectorOf = Dictionary(
-            pathway.organisations.map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
-        sectors = Set(pathway.services.compactMap { sectorOf[$0.organisation] }).count
+        // One side: the dominator tree, the order of the ids and the components; the other:
+        // hop counts and boundary counts from the entries, then half the functions each.
+        let ((dominators, order, components), (referrals, boundaries)) = Parallel.both(
+            { (DominatorTree(graph), IDOrder(graph.ids), graph.stronglyConnectedComponents()) },
+            { (graph.referralsFromEntries().distance, graph.boundariesFromEntries()) })
 
-        entryPoints = graph.entries.map { graph.ids[$0] }.sorted()
+        entryPoints = order.sorted(graph.entries.map { Int32($0) }, graph.ids)
 
         var crossing = 0
-        for v in 0..<n {
-            for k in graph.offsets[v]..<graph.offsets[v + 1] where graph.crossesBoundary(from: v, arc: k) {
-                crossing += 1
+        graph.offsets.withUnsafeBufferPointer { offsets in
+            graph.targets.withUnsafeBufferPointer { targets in
+                graph.organisation.withUnsafeBufferPointer { organisation in
+                    for v in 0..<n {
+                        let own = organisation[v]
+                        for k in offsets[v]..<offsets[v + 1] where organisation[Int(targets[k])] != own {
+                            crossing += 1
+                        }
+                    }
+                }
             }
         }
         crossBoundaryRoutes = crossing
@@ -98,54 +112,70 @@ public struct PathwayMetrics: Sendable {
         for v in 0..<n { run[Int(graph.organisation[v])] += 1 }
         ownershipHHI = run.reduce(0.0) { $0 + (Double($1) / Double(n)) * (Double($1) / Double(n)) }
 
-        let reached = graph.reachable(from: graph.entries)
-        unreachable = (0..<n).filter { !reached[$0] }.map { graph.ids[$0] }.sorted()
+        unreachable = order.sorted((0..<n).filter { referrals[$0] < 0 }.map { Int32($0) }, graph.ids)
 
-        deadEnds = (0..<n).filter { graph.offsets[$0] == graph.offsets[$0 + 1] && !graph.isTerminal[$0] }
-            .map { graph.ids[$0] }.sorted()
+        deadEnds = order.sorted(
+            (0..<n).filter { graph.offsets[$0] == graph.offsets[$0 + 1] && !graph.isTerminal[$0] }
+                .map { Int32($0) }, graph.ids)
 
         // "strongly connected components of (S, R) with more than one service, plus services
         // with a route to themselves"
-        let (component, componentCount) = graph.stronglyConnectedComponents()
-        var members = [[String]](repeating: [], count: componentCount)
-        for v in 0..<n { members[Int(component[v])].append(graph.ids[v]) }
-        var cyclic = [Bool](repeating: false, count: componentCount)
-        for c in 0..<componentCount where members[c].count > 1 { cyclic[c] = true }
-        for v in 0..<n where graph.successors(of: v).contains(Int32(v)) { cyclic[Int(component[v])] = true }
-        loops = (0..<componentCount).filter { cyclic[$0] }.map { members[$0].sorted() }
+        let (component, componentCount) = components
+        var size = [Int32](repeating: 0, count: componentCount)
+        for v in 0..<n { size[Int(component[v])] += 1 }
+        var cyclic = size.map { $0 > 1 }
+        for v in 0..<n where !cyclic[Int(component[v])] && graph.successors(of: v).contains(Int32(v)) {
+            cyclic[Int(component[v])] = true
+        }
+        var loopOf = [Int32](repeating: -1, count: componentCount)
+        var loopMembers: [[Int32]] = []
+        for v in 0..<n where cyclic[Int(component[v])] {
+            let c = Int(component[v])
+            if loopOf[c] < 0 {
+                loopOf[c] = Int32(loopMembers.count)
+                loopMembers.append([])
+            }
+            loopMembers[Int(loopOf[c])].append(Int32(v))
+        }
+        let rankedLoops = loopMembers.map { members in members.map { order.rank[Int($0)] }.sorted() }
             .sorted { $0.lexicographicallyPrecedes($1) }
+        loops = rankedLoops.map { $0.map { graph.ids[Int(order.order[Int($0)])] } }
 
-        let dominators = DominatorTree(graph)
-        bottlenecks = (0..<n).filter { !graph.isEntry[$0] && dominators.dominatedCount[$0] > 0 }
-            .map { Bottleneck(id: graph.ids[$0], dominates: dominators.dominatedCount[$0]) }
-            .sorted { $0.id < $1.id }
+        bottlenecks = order.sorted(
+            (0..<n).filter { !graph.isEntry[$0] && dominators.dominatedCount[$0] > 0 }.map { Int32($0) }
+        ).map { Bottleneck(id: graph.ids[Int($0)], dominates: dominators.dominatedCount[Int($0)]) }
 
-        orphanedRoutes = pathway.orphanedRoutes
+        orphanedRoutes = network.orphanedRoutes
 
-        var inbound = [Int](repeating: 0, count: n)
-        for v in 0..<n {
-            for k in graph.reverseOffsets[v]..<graph.reverseOffsets[v + 1] {
-                inbound[v] += pathway.routes[Int(graph.reverseArcRoutes[k])].volume ?? 0
+        overCapacity = order.sorted(
+            (0..<n).filter { network.capacity[$0] >= 0 && network.inboundVolume[$0] > network.capacity[$0] }
+                .map { Int32($0) }
+        ).map {
+            CapacityExcess(id: graph.ids[Int($0)], inbound: network.inboundVolume[Int($0)], capacity: network.capacity[Int($0)])
+        }
+
+        let all = network.functions
+        func measure(_ range: Range<Int>) -> [(String, FunctionMetrics)] {
+            all[range].map { function in
+                let providers = function.providers
+                let doors = graph.pointsOfEntry(providers: providers)
+                var minReferrals: Int?
+                var minBoundaries: Int?
+                for v in providers where referrals[Int(v)] >= 0 {
+                    minReferrals = min(minReferrals ?? Int.max, Int(referrals[Int(v)]))
+                    minBoundaries = min(minBoundaries ?? Int.max, Int(boundaries[Int(v)]))
+                }
+                return (
+                    function.word,
+                    FunctionMetrics(
+                        providers: order.sorted(providers, graph.ids), pointsOfEntry: order.sorted(doors, graph.ids),
+                        minReferrals: minReferrals, minBoundaries: minBoundaries)
+                )
             }
         }
-        overCapacity = pathway.services.enumerated().compactMap { v, service in
-            guard let capacity = service.capacity, inbound[v] > capacity else { return nil }
-            return CapacityExcess(id: service.id, inbound: inbound[v], capacity: capacity)
-        }.sorted { $0.id < $1.id }
-
-        let referrals = graph.referralsFromEntries().distance
-        let boundaries = graph.boundariesFromEntries()
-        var functions: [String: FunctionMetrics] = [:]
-        for (word, providers) in ServiceGraph.providers(in: pathway) {
-            let first = graph.firstReach(providers: providers)
-            let reachedProviders = providers.filter { referrals[$0] >= 0 }
-            functions[word] = FunctionMetrics(
-                providers: providers.map { graph.ids[$0] }.sorted(),
-                pointsOfEntry: providers.filter { first[$0] != ServiceGraph.unseen }.map { graph.ids[$0] }.sorted(),
-                minReferrals: reachedProviders.map { Int(referrals[$0]) }.min(),
-                minBoundaries: reachedProviders.map { Int(boundaries[$0]) }.min())
-        }
-        self.functions = functions
+        let half = all.count / 2
+        let (early, late) = Parallel.both({ measure(0..<half) }, { measure(half..<all.count) })
+        functions = Dictionary(uniqueKeysWithValues: early + late)
 
         if betweenness {
             let (values, sources) = graph.betweenness()
@@ -205,5 +235,40 @@ public struct PathwayMetrics: Sendable {
             }
         }
         return .object(object)
+    }
+}
+
+/// The services in the order of their ids, to sort lists of services without comparing
+/// strings.
+struct IDOrder: Sendable {
+    /// Vertices by id.
+    let order: [Int32]
+    /// Each vertex's place in `order`.
+    let rank: [Int32]
+
+    init(_ ids: IDTable) {
+        order = ids.sortedOrder()
+        var rank = [Int32](repeating: 0, count: order.count)
+        for (k, v) in order.enumerated() { rank[Int(v)] = Int32(k) }
+        self.rank = rank
+    }
+
+    /// `vertices` (distinct) in the order of their ids.
+    func sorted(_ vertices: [Int32]) -> [Int32] {
+        if vertices.count > order.count / 8 {
+            // A large share of all services: mark them, then read them off in id order.
+            var marked = [Bool](repeating: false, count: order.count)
+            for v in vertices { marked[Int(v)] = true }
+            var out: [Int32] = []
+            out.reserveCapacity(vertices.count)
+            for v in order where marked[Int(v)] { out.append(v) }
+            return out
+        }
+        return vertices.sorted { rank[Int($0)] < rank[Int($1)] }
+    }
+
+    /// The ids of `vertices` (distinct), sorted.
+    func sorted(_ vertices: [Int32], _ ids: IDTable) -> [String] {
+        sorted(vertices).map { ids[Int($0)] }
     }
 }

@@ -59,6 +59,48 @@ extension ServiceGraph {
         return parent
     }
 
+    /// The function's points of entry (`shared/pathway-format.md`, `pointsOfEntry`): the
+    /// providers that ``firstReach(providers:)`` reaches, in the order of `providers`, found by
+    /// the same search without its parent links.
+    ///
+    /// - Complexity: O(|S| + |R|) time and O(|S|) space.
+    public func pointsOfEntry(providers: [Int32]) -> [Int32] {
+        let n = count
+        // 1: seen; 2: a provider (the search does not go on from it).
+        var state = [UInt8](repeating: 0, count: n)
+        for v in providers { state[Int(v)] = 2 }
+        var queue = [Int32](repeating: 0, count: n)
+        state.withUnsafeMutableBufferPointer { state in
+            queue.withUnsafeMutableBufferPointer { queue in
+                offsets.withUnsafeBufferPointer { offsets in
+                    targets.withUnsafeBufferPointer { targets in
+                        var tail = 0
+                        for e in entries where state[e] & 1 == 0 {
+                            state[e] |= 1
+                            queue[tail] = Int32(e)
+                            tail += 1
+                        }
+                        var head = 0
+                        while head < tail {
+                            let v = Int(queue[head])
+                            head += 1
+                            if state[v] & 2 != 0 { continue }
+                            for k in offsets[v]..<offsets[v + 1] {
+                                let w = Int(targets[k])
+                                if state[w] & 1 == 0 {
+                                    state[w] |= 1
+                                    queue[tail] = Int32(w)
+                                    tail += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return providers.filter { state[Int($0)] & 1 != 0 }
+    }
+
     /// The providers of each function word offered by a service of `pathway`, in file order.
     public static func providers(in pathway: Pathway) -> [String: [Int]] {
         var providersOf: [String: [Int]] = [:]

@@ -7,19 +7,18 @@
 ///
 /// - Complexity: O(|S| + |R|) time and space to build.
 public struct ServiceGraph: Sendable {
-    /// Service ids by vertex.
-    public let ids: [String]
-    /// Vertex by service id.
-    public let vertex: [String: Int]
+    /// Service ids by vertex, with a table from id back to vertex.
+    public let ids: IDTable
     /// The arcs leaving `v` are `targets[offsets[v]..<offsets[v + 1]]`.
     public let offsets: [Int]
     public let targets: [Int32]
-    /// For each forward arc, the index of its route in `Pathway.routes`.
+    /// For each forward arc, the index of its route in the pathway's routes (file order,
+    /// orphaned routes included).
     public let arcRoutes: [Int32]
     /// The arcs entering `v` are `sources[reverseOffsets[v]..<reverseOffsets[v + 1]]`.
     public let reverseOffsets: [Int]
     public let sources: [Int32]
-    /// For each reverse arc, the index of its route in `Pathway.routes`.
+    /// For each reverse arc, the index of its route in the pathway's routes.
     public let reverseArcRoutes: [Int32]
     /// Organisation index of each vertex (into `organisationIDs`).
     public let organisation: [Int32]
@@ -32,16 +31,18 @@ public struct ServiceGraph: Sendable {
     public var count: Int { ids.count }
     public var arcCount: Int { targets.count }
 
+    /// Vertex by service id.
+    public var vertex: Lookup { Lookup(ids: ids) }
+
+    /// `graph.vertex[id]`: the vertex of a service id, if the pathway has it.
+    public struct Lookup: Sendable {
+        let ids: IDTable
+        public subscript(id: String) -> Int? { ids.index(of: id) }
+    }
+
     public init(_ pathway: Pathway) {
         let n = pathway.services.count
-        var ids: [String] = []
-        ids.reserveCapacity(n)
-        var vertex: [String: Int] = [:]
-        vertex.reserveCapacity(n)
-        for (v, service) in pathway.services.enumerated() {
-            ids.append(service.id)
-            vertex[service.id] = v
-        }
+        var table = IDTable(reservingCapacity: n)
         var organisationIndex: [String: Int32] = [:]
         var organisationIDs: [String] = []
         for organisation in pathway.organisations where organisationIndex[organisation.id] == nil {
@@ -51,8 +52,9 @@ public struct ServiceGraph: Sendable {
         var organisation = [Int32](repeating: 0, count: n)
         var isEntry = [Bool](repeating: false, count: n)
         var isTerminal = [Bool](repeating: false, count: n)
-        var entries: [Int] = []
         for (v, service) in pathway.services.enumerated() {
+            var id = service.id
+            id.withUTF8 { _ = table.insert($0) }
             if let index = organisationIndex[service.organisation] {
                 organisation[v] = index
             } else {
@@ -62,44 +64,75 @@ public struct ServiceGraph: Sendable {
             }
             isEntry[v] = service.entry
             isTerminal[v] = service.terminal
-            if service.entry { entries.append(v) }
         }
-
-        // Resolve routes to arcs, then counting-sort them by source and by target.
+        precondition(table.count == n, "service ids must be distinct")
         var arcFrom: [Int32] = []
         var arcTo: [Int32] = []
         var arcRoute: [Int32] = []
         for (r, route) in pathway.routes.enumerated() {
-            guard let a = vertex[route.from], let b = vertex[route.to] else { continue }
+            guard let a = table.index(of: route.from), let b = table.index(of: route.to) else { continue }
             arcFrom.append(Int32(a))
             arcTo.append(Int32(b))
             arcRoute.append(Int32(r))
         }
+        self.init(
+            ids: table, organisation: organisation, organisationIDs: organisationIDs, isEntry: isEntry,
+            isTerminal: isTerminal, arcFrom: arcFrom, arcTo: arcTo, arcRoute: arcRoute)
+    }
+
+    /// The graph of services `ids` and the arcs `arcFrom[k] → arcTo[k]`, the route of file
+    /// index `arcRoute[k]`, each end a vertex.
+    public init(
+        ids: IDTable, organisation: [Int32], organisationIDs: [String], isEntry: [Bool], isTerminal: [Bool],
+        arcFrom: [Int32], arcTo: [Int32], arcRoute: [Int32]
+    ) {
+        let n = ids.count
         let m = arcFrom.count
+        // Counting sort of the arcs by one end.
         func csr(_ keys: [Int32], _ values: [Int32]) -> ([Int], [Int32], [Int32]) {
             var offsets = [Int](repeating: 0, count: n + 1)
-            for key in keys { offsets[Int(key) + 1] += 1 }
-            for v in 0..<n { offsets[v + 1] += offsets[v] }
-            var cursor = offsets
             var out = [Int32](repeating: 0, count: m)
             var routes = [Int32](repeating: 0, count: m)
-            for k in 0..<m {
-                let key = Int(keys[k])
-                out[cursor[key]] = values[k]
-                routes[cursor[key]] = arcRoute[k]
-                cursor[key] += 1
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    arcRoute.withUnsafeBufferPointer { arcRoute in
+                        offsets.withUnsafeMutableBufferPointer { offsets in
+                            for key in keys { offsets[Int(key) + 1] += 1 }
+                            for v in 0..<n { offsets[v + 1] += offsets[v] }
+                            var cursor = Array(offsets[0..<n])
+                            cursor.withUnsafeMutableBufferPointer { cursor in
+                                out.withUnsafeMutableBufferPointer { out in
+                                    routes.withUnsafeMutableBufferPointer { routes in
+                                        for k in 0..<m {
+                                            let key = Int(keys[k])
+                                            let at = cursor[key]
+                                            out[at] = values[k]
+                                            routes[at] = arcRoute[k]
+                                            cursor[key] = at + 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             return (offsets, out, routes)
         }
-        (offsets, targets, arcRoutes) = csr(arcFrom, arcTo)
-        (reverseOffsets, sources, reverseArcRoutes) = csr(arcTo, arcFrom)
+        let ((forward, targets, arcRoutes), (reverse, sources, reverseArcRoutes)) = Parallel.both(
+            { csr(arcFrom, arcTo) }, { csr(arcTo, arcFrom) })
+        self.offsets = forward
+        self.targets = targets
+        self.arcRoutes = arcRoutes
+        self.reverseOffsets = reverse
+        self.sources = sources
+        self.reverseArcRoutes = reverseArcRoutes
         self.ids = ids
-        self.vertex = vertex
         self.organisation = organisation
         self.organisationIDs = organisationIDs
         self.isEntry = isEntry
         self.isTerminal = isTerminal
-        self.entries = entries
+        self.entries = isEntry.indices.filter { isEntry[$0] }
     }
 
     @inline(__always)

@@ -1,0 +1,238 @@
+/// A list of distinct ids held in one byte buffer, with an open-addressing hash table from id
+/// to position: the service ids of a pathway, by vertex.
+///
+/// A million ids cost one buffer of their bytes, one offset each and a table of two slots each,
+/// instead of a `String` and a dictionary entry each; a lookup hashes the bytes in place and
+/// compares them with `memcmp`, so reading a network of millions of routes allocates nothing
+/// per route.
+///
+/// Ids are compared as bytes. Valid ids are ASCII (`[a-z0-9-]`), for which byte order is the
+/// order of `String`'s `<`, so ``sortedOrder()`` sorts exactly as `[String].sorted()` would.
+public struct IDTable: RandomAccessCollection, Sendable {
+    /// The ids' bytes, one after another.
+    public private(set) var bytes: [UInt8] = []
+    /// Id `k` is `bytes[starts[k]..<starts[k + 1]]`.
+    public private(set) var starts: [Int] = [0]
+    /// `tag << 32 | (position + 1)`, or 0 for an empty slot; the tag is the hash's high half.
+    private var slots: [UInt64] = []
+    private var mask = 0
+
+    public init() { resize(to: 16) }
+
+    /// Room for `count` ids averaging `bytesEach` bytes without growing.
+    public init(reservingCapacity count: Int, bytesEach: Int = 16) {
+        var capacity = 16
+        while capacity < 2 * count { capacity *= 2 }
+        resize(to: capacity)
+        bytes.reserveCapacity(count * bytesEach)
+        starts.reserveCapacity(count + 1)
+    }
+
+    /// The table of `ids`, which must be distinct.
+    public init<S: Sequence>(_ ids: S) where S.Element == String {
+        self.init()
+        for id in ids {
+            var id = id
+            id.withUTF8 { _ = insert($0) }
+        }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { starts.count - 1 }
+
+    public subscript(position: Int) -> String {
+        bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[starts[position]..<starts[position + 1]]), as: UTF8.self)
+        }
+    }
+
+    /// The position of `id`, if it is in the table.
+    public func index(of id: String) -> Int? {
+        var id = id
+        return id.withUTF8 { find($0) }
+    }
+
+    /// The position of the id with these bytes, if it is in the table.
+    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let hash = Self.hash(key)
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBufferPointer { bytes in
+                starts.withUnsafeBufferPointer { starts in
+                    while true {
+                        let entry = slots[slot]
+                        if entry == 0 { return nil }
+                        if entry >> 32 == tag {
+                            let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                            if Self.equal(key, bytes, starts[k], starts[k + 1]) { return k }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the id with these bytes, unless it is there already.
+    /// - Returns: its position, and whether it was added.
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (position: Int, inserted: Bool) {
+        if 2 * (count + 1) > slots.count { resize(to: slots.count * 2) }
+        let hash = Self.hash(key)
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBufferPointer { bytes in
+                starts.withUnsafeBufferPointer { starts in
+                    while true {
+                        let entry = slots[slot]
+                        if entry == 0 { return nil }
+                        if entry >> 32 == tag {
+                            let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                            if Self.equal(key, bytes, starts[k], starts[k + 1]) { return k }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+        if let found { return (found, false) }
+        let position = count
+        slots[slot] = tag << 32 | UInt64(position + 1)
+        bytes.append(contentsOf: key)
+        starts.append(bytes.count)
+        return (position, true)
+    }
+
+    private mutating func resize(to capacity: Int) {
+        slots = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+        let n = count
+        bytes.withUnsafeBufferPointer { bytes in
+            starts.withUnsafeBufferPointer { starts in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for k in 0..<n {
+                        let key = UnsafeBufferPointer(rebasing: bytes[starts[k]..<starts[k + 1]])
+                        let hash = Self.hash(key)
+                        var slot = Int(truncatingIfNeeded: hash) & mask
+                        while slots[slot] != 0 { slot = (slot + 1) & mask }
+                        slots[slot] = (hash >> 32) << 32 | UInt64(k + 1)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func equal(
+        _ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) -> Bool {
+        guard end - start == key.count else { return false }
+        if key.isEmpty { return true }
+        return memcmp(key.baseAddress!, bytes.baseAddress! + start, key.count) == 0
+    }
+
+    /// A per-process seed, so that no file can be made to collide on every machine.
+    private static let seed: UInt64 = UInt64.random(in: 1...UInt64.max)
+
+    /// A fast hash of a short byte string: eight bytes at a time, multiplied and folded.
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = seed ^ UInt64(key.count) &* multiplier
+        var k = 0
+        let n = key.count
+        guard let base = key.baseAddress else { return mix(h) }
+        let raw = UnsafeRawPointer(base)
+        while k + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            h = (h ^ word) &* multiplier
+            h ^= h >> 29
+            k += 8
+        }
+        if k < n {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while k < n {
+                word |= UInt64(base[k]) << shift
+                shift += 8
+                k += 1
+            }
+            h = (h ^ word) &* multiplier
+            h ^= h >> 29
+        }
+        return mix(h)
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Whether id `a` sorts before id `b`, comparing bytes.
+    @inline(__always)
+    public func precedes(_ a: Int, _ b: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { Self.less($0, starts[a], starts[a + 1], starts[b], starts[b + 1]) }
+    }
+
+    @inline(__always)
+    private static func less(_ bytes: UnsafeBufferPointer<UInt8>, _ a0: Int, _ a1: Int, _ b0: Int, _ b1: Int) -> Bool {
+        let la = a1 - a0
+        let lb = b1 - b0
+        let common = Swift.min(la, lb)
+        if common > 0 {
+            let c = memcmp(bytes.baseAddress! + a0, bytes.baseAddress! + b0, common)
+            if c != 0 { return c < 0 }
+        }
+        return la < lb
+    }
+
+    /// Every position, in the order of their ids: `sortedOrder().map { self[$0] }` equals
+    /// `Array(self).sorted()`.
+    ///
+    /// Sorts on each id's first eight bytes as one integer, then settles ties by the bytes.
+    /// - Complexity: O(n log n) integer comparisons.
+    public func sortedOrder() -> [Int32] {
+        let n = count
+        var keyed = [(key: UInt64, position: Int32)]()
+        keyed.reserveCapacity(n)
+        bytes.withUnsafeBufferPointer { bytes in
+            for k in 0..<n {
+                var key: UInt64 = 0
+                let start = starts[k]
+                let length = Swift.min(8, starts[k + 1] - start)
+                for j in 0..<length { key |= UInt64(bytes[start + j]) << (56 - 8 * UInt64(j)) }
+                keyed.append((key, Int32(k)))
+            }
+        }
+        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.position < $1.position) }
+        var order = keyed.map(\.position)
+        // Ids that share their first eight bytes are ordered by the rest.
+        bytes.withUnsafeBufferPointer { bytes in
+            starts.withUnsafeBufferPointer { starts in
+                var runStart = 0
+                while runStart < n {
+                    var runEnd = runStart + 1
+                    while runEnd < n && keyed[runEnd].key == keyed[runStart].key { runEnd += 1 }
+                    if runEnd - runStart > 1 {
+                        order[runStart..<runEnd].sort { a, b in
+                            Self.less(bytes, starts[Int(a)], starts[Int(a) + 1], starts[Int(b)], starts[Int(b) + 1])
+                        }
+                    }
+                    runStart = runEnd
+                }
+            }
+        }
+        return order
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
