@@ -54,7 +54,11 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// The position of the id with these bytes, if it is in the table.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hash = Self.hash(key)
+        find(key, hash: Self.hash(key))
+    }
+
+    /// The position of the id with these bytes and this ``hash(_:)``, if it is in the table.
+    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let tag = hash >> 32
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in

@@ -17,77 +17,110 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// The serialised text, with a final newline.
     public func serialized() -> String {
-        var out = ""
+        String(decoding: serializedBytes(), as: UTF8.self)
+    }
+
+    /// The serialised text as UTF-8, with a final newline.
+    public func serializedBytes() -> [UInt8] {
+        var out: [UInt8] = []
         write(to: &out, indent: 0)
-        out.append("\n")
+        out.append(0x0A)
         return out
     }
 
-    private func write(to out: inout String, indent: Int) {
+    private static func indent(_ count: Int, _ out: inout [UInt8]) {
+        for _ in 0..<count { out.append(0x20) }
+    }
+
+    private static func append(_ text: StaticString, _ out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    private func write(to out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out.append("null")
-        case let .bool(b): out.append(b ? "true" : "false")
-        case let .int(i): out.append(String(i))
+        case .null: Self.append("null", &out)
+        case let .bool(b): Self.append(b ? "true" : "false", &out)
+        case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .double(d):
             if d.isFinite {
-                out.append(d == d.rounded() && abs(d) < 1e15 ? String(format: d) : "\(d)")
+                out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(format: d) : "\(d)").utf8)
             } else {
-                out.append("null")
+                Self.append("null", &out)
             }
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             if items.isEmpty {
-                out.append("[]")
+                Self.append("[]", &out)
                 return
             }
-            out.append("[\n")
+            Self.append("[\n", &out)
             for (k, item) in items.enumerated() {
-                out.append(String(repeating: " ", count: indent + 2))
+                Self.indent(indent + 2, &out)
                 item.write(to: &out, indent: indent + 2)
-                out.append(k + 1 < items.count ? ",\n" : "\n")
+                Self.append(k + 1 < items.count ? ",\n" : "\n", &out)
             }
-            out.append(String(repeating: " ", count: indent))
-            out.append("]")
+            Self.indent(indent, &out)
+            Self.append("]", &out)
         case let .object(members):
             if members.isEmpty {
-                out.append("{}")
+                Self.append("{}", &out)
                 return
             }
-            out.append("{\n")
+            Self.append("{\n", &out)
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (k, key) in keys.enumerated() {
-                out.append(String(repeating: " ", count: indent + 2))
+                Self.indent(indent + 2, &out)
                 JSONValue.writeString(key, to: &out)
-                out.append(": ")
+                Self.append(": ", &out)
                 members[key]!.write(to: &out, indent: indent + 2)
-                out.append(k + 1 < keys.count ? ",\n" : "\n")
+                Self.append(k + 1 < keys.count ? ",\n" : "\n", &out)
             }
-            out.append(String(repeating: " ", count: indent))
-            out.append("}")
+            Self.indent(indent, &out)
+            Self.append("}", &out)
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out.append("\"")
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{2028}": out.append("\\u2028")
-            case "\u{2029}": out.append("\\u2029")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
+    /// A JSON string: `"`, `\\` and control characters escaped, and U+2028 and U+2029 too so
+    /// the text is also valid JavaScript.
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var plain = true
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0xE2 {
+                plain = false
+                break
+            }
+            if plain {
+                out.append(contentsOf: bytes)
+                return
+            }
+            var k = 0
+            while k < bytes.count {
+                let b = bytes[k]
+                switch b {
+                case UInt8(ascii: "\""): append("\\\"", &out)
+                case UInt8(ascii: "\\"): append("\\\\", &out)
+                case 0x0A: append("\\n", &out)
+                case 0x0D: append("\\r", &out)
+                case 0x09: append("\\t", &out)
+                case 0xE2 where k + 2 < bytes.count && bytes[k + 1] == 0x80 && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9):
+                    append(bytes[k + 2] == 0xA8 ? "\\u2028" : "\\u2029", &out)
+                    k += 2
+                default:
+                    if b < 0x20 {
+                        let hex = Array("0123456789abcdef".utf8)
+                        append("\\u00", &out)
+                        out.append(hex[Int(b >> 4)])
+                        out.append(hex[Int(b & 15)])
+                    } else {
+                        out.append(b)
+                    }
                 }
+                k += 1
             }
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 }
 

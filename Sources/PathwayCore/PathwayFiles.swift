@@ -24,6 +24,22 @@ public enum PathwayFiles {
         return try YAMLPathwayLoader.load(path: path)
     }
 
+    /// What the metrics read from the pathway at `path`: a CSV folder (or either of its files)
+    /// is read straight into columns by ``CSVNetworkLoader``; a YAML file through ``load(_:)``.
+    /// The same files load, with the same errors, as by ``load(_:)``.
+    public static func loadNetwork(_ path: String) throws(PathwayLoadError) -> PathwayNetwork {
+        var isDirectory: ObjCBool = false
+        let name = (path as NSString).lastPathComponent
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue && isCSVFolder(path) { return try CSVNetworkLoader.load(folder: path) }
+            if !isDirectory.boolValue && (name == "services.csv" || name == "routes.csv") {
+                let folder = (path as NSString).deletingLastPathComponent
+                return try CSVNetworkLoader.load(folder: folder.isEmpty ? "." : folder)
+            }
+        }
+        return PathwayNetwork(try load(path))
+    }
+
     static func isCSVFolder(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("services.csv"))
     }

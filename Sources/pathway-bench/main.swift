@@ -46,25 +46,31 @@ case "phases":
         print(String(format: "%-22@ %7.3f s  %8d KiB", name as NSString, Date().timeIntervalSince(clock), residentKilobytes()))
         clock = Date()
     }
-    let pathway = try PathwayFiles.load(folder)
-    lap("load")
-    let graph = ServiceGraph(pathway)
-    lap("graph")
-    _ = graph.reachable(from: graph.entries)
-    lap("reachability")
+    guard let network = CSVNetworkLoader.fastLoad(folder: folder) else {
+        print("\(folder): not plain CSV; the thorough reader would load it")
+        exit(1)
+    }
+    lap("load (columns)")
+    let graph = network.graph
     _ = graph.stronglyConnectedComponents()
     lap("components")
     _ = DominatorTree(graph)
     lap("dominators")
+    _ = graph.ids.sortedOrder()
+    lap("id order")
     _ = graph.referralsFromEntries()
+    lap("hops")
     _ = graph.boundariesFromEntries()
-    lap("hops and boundaries")
-    for (_, providers) in ServiceGraph.providers(in: pathway) { _ = graph.firstReach(providers: providers) }
+    lap("boundaries")
+    for function in network.functions { _ = graph.pointsOfEntry(providers: function.providers) }
     lap("points of entry")
-    _ = PathwayMetrics(pathway, graph: graph, betweenness: false)
-    lap("all metrics again")
-    _ = PathwayMetrics(pathway, graph: graph, betweenness: false).json.serialized()
-    lap("metrics + json")
+    let metrics = PathwayMetrics(network, betweenness: false)
+    lap("all metrics (2 cores)")
+    let json = metrics.json
+    lap("json tree")
+    let bytes = json.serializedBytes()
+    lap("json text")
+    print("\(bytes.count) bytes of JSON")
 default:
     print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process] | phases FOLDER")
     exit(64)

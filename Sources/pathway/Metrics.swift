@@ -32,11 +32,19 @@ extension PathwayCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let pathway = try loadOrExit(path)
-            let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
             if output.json {
-                print(metrics.json.serialized(), terminator: "")
+                // Only the numbers: read the pathway as columns, which is fastest.
+                let network: PathwayNetwork
+                do {
+                    network = try PathwayFiles.loadNetwork(path)
+                } catch {
+                    printError(error.description)
+                    throw Exit.dataError
+                }
+                writeStandardOutput(PathwayMetrics(network, betweenness: !noBetweenness).json.serializedBytes())
             } else {
+                let pathway = try loadOrExit(path)
+                let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
                 print(MetricsReport.text(metrics, pathway: pathway), terminator: "")
             }
         }

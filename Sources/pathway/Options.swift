@@ -55,3 +55,16 @@ func writeWhole(_ bytes: [UInt8], to path: String) throws {
         throw Exit.dataError
     }
 }
+
+/// Writes `bytes` to standard output in one go.
+func writeStandardOutput(_ bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer { buffer in
+        var written = 0
+        while written < buffer.count {
+            let n = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            written += n
+        }
+    }
+}
