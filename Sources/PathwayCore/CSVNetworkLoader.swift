@@ -30,12 +30,16 @@ public enum CSVNetworkLoader {
         let routesPath = (folder as NSString).appendingPathComponent("routes.csv")
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let (services, routes): (ServiceColumns?, RouteTokens??) = Parallel.both(
-            { readFile(servicesPath).flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } } },
+            { let t0 = Date(); let b = readFile(servicesPath); let t1 = Date(); let r = b.flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } }; FileHandle.standardError.write("services read \(t1.timeIntervalSince(t0)) parse \(Date().timeIntervalSince(t1))\n".data(using: .utf8)!); return r },
             {
                 // nil: the file is there but needs the thorough reader; .some(nil): no file.
                 guard FileManager.default.fileExists(atPath: routesPath) else { return .some(nil) }
+                let t0 = Date()
                 guard let bytes = readFile(routesPath) else { return nil }
-                return RouteTokens(bytes).map { .some($0) }
+                let t1 = Date()
+                let r = RouteTokens(bytes).map { RouteTokens?.some($0) }
+                FileHandle.standardError.write("routes read \(t1.timeIntervalSince(t0)) parse \(Date().timeIntervalSince(t1))\n".data(using: .utf8)!)
+                return r
             })
         guard let services, let routes else { return nil }
         return network(title: title, services: services, routes: routes, routesFile: routesPath)
@@ -137,7 +141,9 @@ public enum CSVNetworkLoader {
             }
             return out
         }
+        var t0 = Date()
         let (first, second) = Parallel.both({ resolve(0..<m / 2) }, { resolve(m / 2..<m) })
+        FileHandle.standardError.write("resolve \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         let arcFrom = first.from + second.from
         let arcTo = first.to + second.to
         let arcRoute = first.route + second.route
@@ -145,6 +151,7 @@ public enum CSVNetworkLoader {
             ids: ids, organisation: services.organisation,
             organisationIDs: Array(services.organisations), isEntry: services.isEntry,
             isTerminal: services.isTerminal, arcFrom: arcFrom, arcTo: arcTo, arcRoute: arcRoute)
+        FileHandle.standardError.write("graph \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         var inbound = [Int](repeating: 0, count: n)
         if let routes {
             for k in arcTo.indices {
@@ -153,6 +160,7 @@ public enum CSVNetworkLoader {
             }
         }
         let orphanedRoutes = routes.map { $0.routes(first.orphans + second.orphans, file: routesFile) } ?? []
+        FileHandle.standardError.write("rest \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         return PathwayNetwork(
             title: title, graph: graph, organisations: services.organisations.count,
             sectors: Set(services.organisationSector).count, capacity: services.capacity,
@@ -292,13 +300,30 @@ private struct PlainCSV {
         return true
     }
 
-    /// true, false, or nil for anything else; empty is false.
+    /// true or false as the format spells them (`true`, `True`, `TRUE`), `.some(nil)` when
+    /// empty, nil for anything else.
     func bool(_ range: Range<Int>) -> Bool?? {
         if range.isEmpty { return .some(nil) }
         let text = UnsafeBufferPointer(rebasing: bytes[range])
-        for word in ["true", "True", "TRUE"] where text.elementsEqual(word.utf8) { return true }
-        for word in ["false", "False", "FALSE"] where text.elementsEqual(word.utf8) { return false }
+        if Self.matches(text, Self.trueSpellings) { return true }
+        if Self.matches(text, Self.falseSpellings) { return false }
         return nil
+    }
+
+    private static let trueSpellings: [[UInt8]] = ["true", "True", "TRUE"].map { Array($0.utf8) }
+    private static let falseSpellings: [[UInt8]] = ["false", "False", "FALSE"].map { Array($0.utf8) }
+
+    @inline(__always)
+    static func matches(_ text: UnsafeBufferPointer<UInt8>, _ spellings: [[UInt8]]) -> Bool {
+        for spelling in spellings where matches(text, spelling) { return true }
+        return false
+    }
+
+    @inline(__always)
+    static func matches(_ text: UnsafeBufferPointer<UInt8>, _ spelling: [UInt8]) -> Bool {
+        guard spelling.count == text.count else { return false }
+        for j in 0..<text.count where text[j] != spelling[j] { return false }
+        return true
     }
 
     /// A count: -1 when empty, nil unless plain digits within ``Limits/maximumCount``.
@@ -314,10 +339,10 @@ private struct PlainCSV {
         return value <= Limits.maximumCount ? value : nil
     }
 
-    /// The items of a `;`-separated list, trimmed of spaces and tabs, empty items dropped;
-    /// nil when an item is empty after trimming or fails `valid`.
-    func list(_ range: Range<Int>, valid: (Range<Int>) -> Bool) -> [Range<Int>]? {
-        var items: [Range<Int>] = []
+    /// Calls `body` with each item of a `;`-separated list, trimmed of spaces and tabs, empty
+    /// items skipped; false when an item is empty after trimming or fails `valid`.
+    @inline(__always)
+    func forEachItem(_ range: Range<Int>, valid: (Range<Int>) -> Bool, _ body: (Range<Int>) -> Void) -> Bool {
         var start = range.lowerBound
         while start <= range.upperBound {
             var end = start
@@ -327,12 +352,12 @@ private struct PlainCSV {
                 var b = end
                 while a < b && (bytes[a] == Byte.space || bytes[a] == Byte.tab) { a += 1 }
                 while b > a && (bytes[b - 1] == Byte.space || bytes[b - 1] == Byte.tab) { b -= 1 }
-                guard a < b, valid(a..<b) else { return nil }
-                items.append(a..<b)
+                guard a < b, valid(a..<b) else { return false }
+                body(a..<b)
             }
             start = end + 1
         }
-        return items
+        return true
     }
 }
 
@@ -390,7 +415,9 @@ struct ServiceColumns {
                     case 2: org = range
                     case 3:
                         let text = UnsafeBufferPointer(rebasing: bytes[range])
-                        guard let s = Self.sectors.firstIndex(where: { text.elementsEqual($0) }) else { return nil }
+                        guard let s = Self.sectors.firstIndex(where: { PlainCSV.matches(text, $0) }) else {
+                            return nil
+                        }
                         sector = s
                     case 4:
                         guard let value = csv.bool(range) else { return nil }
@@ -399,16 +426,16 @@ struct ServiceColumns {
                         guard let value = csv.bool(range) else { return nil }
                         terminal = value ?? false
                     case 6:
-                        guard let items = csv.list(range, valid: csv.isKebabWord) else { return nil }
-                        for item in items {
+                        let valid = csv.forEachItem(range, valid: csv.isKebabWord) { item in
                             let word = Int32(words.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
                             if !rowWords.contains(word) { rowWords.append(word) }
                         }
+                        guard valid else { return nil }
                     case 7:
                         guard let value = csv.count(range) else { return nil }
                         cap = value
                     default:
-                        guard csv.list(range, valid: csv.isID) != nil else { return nil }
+                        guard csv.forEachItem(range, valid: csv.isID, { _ in }) else { return nil }
                     }
                 }
                 guard csv.separator(after: k, of: width) else { return nil }

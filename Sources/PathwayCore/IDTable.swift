@@ -13,7 +13,10 @@ public struct IDTable: RandomAccessCollection, Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Id `k` is `bytes[starts[k]..<starts[k + 1]]`.
     public private(set) var starts: [Int] = [0]
-    /// `tag << 32 | (position + 1)`, or 0 for an empty slot; the tag is the hash's high half.
+    /// Two words per slot, in one cache line: the id's first eight bytes, then
+    /// `tag << 40 | min(length, 255) << 32 | (position + 1)` (0 for an empty slot), the tag
+    /// being the hash's top 24 bits. An id of up to eight bytes is found without reading
+    /// `bytes`.
     private var slots: [UInt64] = []
     private var mask = 0
 
@@ -22,7 +25,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// Room for `count` ids averaging `bytesEach` bytes without growing.
     public init(reservingCapacity count: Int, bytesEach: Int = 16) {
         var capacity = 16
-        while capacity < 2 * count { capacity *= 2 }
+        while 3 * capacity < 4 * (count + 1) { capacity *= 2 }
         resize(to: capacity)
         bytes.reserveCapacity(count * bytesEach)
         starts.reserveCapacity(count + 1)
@@ -59,21 +62,18 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// The position of the id with these bytes and this ``hash(_:)``, if it is in the table.
     func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
-        let tag = hash >> 32
+        let prefix = Self.prefix(key)
+        let meta = Self.meta(hash, key.count)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
-            bytes.withUnsafeBufferPointer { bytes in
-                starts.withUnsafeBufferPointer { starts in
-                    while true {
-                        let entry = slots[slot]
-                        if entry == 0 { return nil }
-                        if entry >> 32 == tag {
-                            let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                            if Self.equal(key, bytes, starts[k], starts[k + 1]) { return k }
-                        }
-                        slot = (slot + 1) & mask
-                    }
+            while true {
+                let entry = slots[2 * slot + 1]
+                if entry == 0 { return nil }
+                if entry >> 32 == meta && slots[2 * slot] == prefix {
+                    let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    if key.count <= 8 || restEqual(key, k) { return k }
                 }
+                slot = (slot + 1) & mask
             }
         }
     }
@@ -82,35 +82,35 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// - Returns: its position, and whether it was added.
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (position: Int, inserted: Bool) {
-        if 2 * (count + 1) > slots.count { resize(to: slots.count * 2) }
+        // Grow at three quarters full.
+        if 4 * (count + 1) > 3 * (slots.count / 2) { resize(to: slots.count) }
         let hash = Self.hash(key)
-        let tag = hash >> 32
+        let prefix = Self.prefix(key)
+        let meta = Self.meta(hash, key.count)
         var slot = Int(truncatingIfNeeded: hash) & mask
         let found: Int? = slots.withUnsafeBufferPointer { slots in
-            bytes.withUnsafeBufferPointer { bytes in
-                starts.withUnsafeBufferPointer { starts in
-                    while true {
-                        let entry = slots[slot]
-                        if entry == 0 { return nil }
-                        if entry >> 32 == tag {
-                            let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                            if Self.equal(key, bytes, starts[k], starts[k + 1]) { return k }
-                        }
-                        slot = (slot + 1) & mask
-                    }
+            while true {
+                let entry = slots[2 * slot + 1]
+                if entry == 0 { return nil }
+                if entry >> 32 == meta && slots[2 * slot] == prefix {
+                    let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    if key.count <= 8 || restEqual(key, k) { return k }
                 }
+                slot = (slot + 1) & mask
             }
         }
         if let found { return (found, false) }
         let position = count
-        slots[slot] = tag << 32 | UInt64(position + 1)
+        slots[2 * slot] = prefix
+        slots[2 * slot + 1] = meta << 32 | UInt64(position + 1)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
         return (position, true)
     }
 
+    /// Room for at least `capacity` slots, all ids placed again.
     private mutating func resize(to capacity: Int) {
-        slots = [UInt64](repeating: 0, count: capacity)
+        slots = [UInt64](repeating: 0, count: 2 * capacity)
         mask = capacity - 1
         let n = count
         bytes.withUnsafeBufferPointer { bytes in
@@ -120,11 +120,35 @@ public struct IDTable: RandomAccessCollection, Sendable {
                         let key = UnsafeBufferPointer(rebasing: bytes[starts[k]..<starts[k + 1]])
                         let hash = Self.hash(key)
                         var slot = Int(truncatingIfNeeded: hash) & mask
-                        while slots[slot] != 0 { slot = (slot + 1) & mask }
-                        slots[slot] = (hash >> 32) << 32 | UInt64(k + 1)
+                        while slots[2 * slot + 1] != 0 { slot = (slot + 1) & mask }
+                        slots[2 * slot] = Self.prefix(key)
+                        slots[2 * slot + 1] = Self.meta(hash, key.count) << 32 | UInt64(k + 1)
                     }
                 }
             }
+        }
+    }
+
+    @inline(__always)
+    private static func meta(_ hash: UInt64, _ length: Int) -> UInt64 {
+        (hash >> 40) << 8 | UInt64(Swift.min(length, 255))
+    }
+
+    /// The first eight bytes, zero-padded, as one word.
+    @inline(__always)
+    private static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = key.baseAddress else { return 0 }
+        if key.count >= 8 { return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) }
+        var word: UInt64 = 0
+        for j in 0..<key.count { word |= UInt64(base[j]) << (8 * UInt64(j)) }
+        return word
+    }
+
+    /// Whether `key`, whose first eight bytes match id `k`'s, equals it from there on.
+    @inline(__always)
+    private func restEqual(_ key: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            Self.equal(key, bytes, starts[k], starts[k + 1])
         }
     }
 
@@ -133,7 +157,10 @@ public struct IDTable: RandomAccessCollection, Sendable {
         _ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
     ) -> Bool {
         guard end - start == key.count else { return false }
-        if key.isEmpty { return true }
+        if key.count <= 32 {
+            for j in 0..<key.count where key[j] != bytes[start + j] { return false }
+            return true
+        }
         return memcmp(key.baseAddress!, bytes.baseAddress! + start, key.count) == 0
     }
 

@@ -1,6 +1,6 @@
 /// A JSON value with a deterministic serialisation: object keys sorted by their UTF-8 bytes,
 /// two-space indentation, numbers in their shortest exact form. Outputs diff cleanly.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -28,8 +28,14 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private static func indent(_ count: Int, _ out: inout [UInt8]) {
-        for _ in 0..<count { out.append(0x20) }
+        if count <= spaces.count {
+            out.append(contentsOf: spaces[0..<count])
+        } else {
+            for _ in 0..<count { out.append(0x20) }
+        }
     }
 
     private static func append(_ text: StaticString, _ out: inout [UInt8]) {

@@ -83,11 +83,16 @@ public struct PathwayMetrics: Sendable {
         routes = graph.arcCount
         sectors = network.sectors
 
-        // One side: the dominator tree, the order of the ids and the components; the other:
-        // hop counts and boundary counts from the entries, then half the functions each.
-        let ((dominators, order, components), (referrals, boundaries)) = Parallel.both(
-            { (DominatorTree(graph), IDOrder(graph.ids), graph.stronglyConnectedComponents()) },
-            { (graph.referralsFromEntries().distance, graph.boundariesFromEntries()) })
+        // One side: the dominator tree, the order of the ids and hop counts; the other: the
+        // components, boundary counts and the points of entry.
+        let ((dominators, order, referrals), (components, boundaries, doors)) = Parallel.both(
+            { (DominatorTree(graph), IDOrder(graph.ids), graph.referralsFromEntries().distance) },
+            {
+                (
+                    graph.stronglyConnectedComponents(), graph.boundariesFromEntries(),
+                    graph.pointsOfEntry(functions: network.functions.map(\.providers))
+                )
+            })
 
         entryPoints = order.sorted(graph.entries.map { Int32($0) }, graph.ids)
 
@@ -156,9 +161,8 @@ public struct PathwayMetrics: Sendable {
 
         let all = network.functions
         func measure(_ range: Range<Int>) -> [(String, FunctionMetrics)] {
-            all[range].map { function in
-                let providers = function.providers
-                let doors = graph.pointsOfEntry(providers: providers)
+            range.map { f in
+                let providers = all[f].providers
                 var minReferrals: Int?
                 var minBoundaries: Int?
                 for v in providers where referrals[Int(v)] >= 0 {
@@ -166,9 +170,9 @@ public struct PathwayMetrics: Sendable {
                     minBoundaries = min(minBoundaries ?? Int.max, Int(boundaries[Int(v)]))
                 }
                 return (
-                    function.word,
+                    all[f].word,
                     FunctionMetrics(
-                        providers: order.sorted(providers, graph.ids), pointsOfEntry: order.sorted(doors, graph.ids),
+                        providers: order.sorted(providers, graph.ids), pointsOfEntry: order.sorted(doors[f], graph.ids),
                         minReferrals: minReferrals, minBoundaries: minBoundaries)
                 )
             }

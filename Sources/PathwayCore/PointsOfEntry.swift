@@ -101,6 +101,82 @@ extension ServiceGraph {
         return providers.filter { state[Int($0)] & 1 != 0 }
     }
 
+    /// ``pointsOfEntry(providers:)`` of many functions at once: one search per 64 functions
+    /// instead of one each.
+    ///
+    /// Each service carries the set of functions for which some path reaches it from an entry
+    /// with no earlier provider: entries carry every function, and a service passes on its
+    /// set, less the functions it provides, along each route; a service goes back on the queue
+    /// when its set grows, until none does. A provider of F whose set holds F is a point of
+    /// entry of F.
+    ///
+    /// - Complexity: O(64 · (|S| + |R|)) time at worst per 64 functions, a few passes' worth
+    ///   in practice; O(|S|) space.
+    public func pointsOfEntry(functions: [[Int32]]) -> [[Int32]] {
+        var result: [[Int32]] = []
+        var first = 0
+        while first < functions.count {
+            result += pointsOfEntry(group: Array(functions[first..<min(first + 64, functions.count)]))
+            first += 64
+        }
+        return result
+    }
+
+    private func pointsOfEntry(group: [[Int32]]) -> [[Int32]] {
+        let n = count
+        var provides = [UInt64](repeating: 0, count: n)
+        for (f, providers) in group.enumerated() {
+            for v in providers { provides[Int(v)] |= 1 << UInt64(f) }
+        }
+        let all: UInt64 = group.count == 64 ? ~0 : (1 << UInt64(group.count)) - 1
+        var open = [UInt64](repeating: 0, count: n)
+        var queued = [Bool](repeating: false, count: n)
+        var queue = [Int32](repeating: 0, count: n + 1)
+        open.withUnsafeMutableBufferPointer { open in
+            queued.withUnsafeMutableBufferPointer { queued in
+                queue.withUnsafeMutableBufferPointer { queue in
+                    provides.withUnsafeBufferPointer { provides in
+                        offsets.withUnsafeBufferPointer { offsets in
+                            targets.withUnsafeBufferPointer { targets in
+                                // A ring buffer: each service is in it at most once at a time.
+                                let size = n + 1
+                                var head = 0
+                                var tail = 0
+                                for e in entries where !queued[e] {
+                                    open[e] = all
+                                    queued[e] = true
+                                    queue[tail] = Int32(e)
+                                    tail += 1
+                                }
+                                while head != tail {
+                                    let v = Int(queue[head])
+                                    head = head + 1 == size ? 0 : head + 1
+                                    queued[v] = false
+                                    let out = open[v] & ~provides[v]
+                                    if out == 0 { continue }
+                                    for k in offsets[v]..<offsets[v + 1] {
+                                        let w = Int(targets[k])
+                                        let gained = out & ~open[w]
+                                        if gained == 0 { continue }
+                                        open[w] |= gained
+                                        if !queued[w] {
+                                            queued[w] = true
+                                            queue[tail] = Int32(w)
+                                            tail = tail + 1 == size ? 0 : tail + 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return group.enumerated().map { f, providers in
+            providers.filter { open[Int($0)] & (1 << UInt64(f)) != 0 }
+        }
+    }
+
     /// The providers of each function word offered by a service of `pathway`, in file order.
     public static func providers(in pathway: Pathway) -> [String: [Int]] {
         var providersOf: [String: [Int]] = [:]

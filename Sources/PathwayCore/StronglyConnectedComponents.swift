@@ -18,49 +18,77 @@ extension ServiceGraph {
         var low = [Int32](repeating: 0, count: n)
         var onStack = [Bool](repeating: false, count: n)
         var component = [Int32](repeating: -1, count: n)
-        var stack: [Int32] = []
-        // The call stack: a vertex and the position of the next arc to explore.
-        var calls: [(v: Int, next: Int)] = []
-        var counter: Int32 = 0
+        // Tarjan's stack, and the call stack: a vertex and the position of its next arc.
+        var stack = [Int32](repeating: 0, count: n)
+        var callVertex = [Int32](repeating: 0, count: n)
+        var callNext = [Int](repeating: 0, count: n)
         var components = 0
-        for root in 0..<n where index[root] == unvisited {
-            index[root] = counter
-            low[root] = counter
-            counter += 1
-            stack.append(Int32(root))
-            onStack[root] = true
-            calls.append((root, offsets[root]))
-            while !calls.isEmpty {
-                let top = calls.count - 1
-                let v = calls[top].v
-                let k = calls[top].next
-                if k < offsets[v + 1] {
-                    calls[top].next = k + 1
-                    let w = Int(targets[k])
-                    if index[w] == unvisited {
-                        index[w] = counter
-                        low[w] = counter
-                        counter += 1
-                        stack.append(Int32(w))
-                        onStack[w] = true
-                        calls.append((w, offsets[w]))
-                    } else if onStack[w] {
-                        low[v] = min(low[v], index[w])
+        index.withUnsafeMutableBufferPointer { index in
+            low.withUnsafeMutableBufferPointer { low in
+                onStack.withUnsafeMutableBufferPointer { onStack in
+                    component.withUnsafeMutableBufferPointer { component in
+                        stack.withUnsafeMutableBufferPointer { stack in
+                            callVertex.withUnsafeMutableBufferPointer { callVertex in
+                                callNext.withUnsafeMutableBufferPointer { callNext in
+                                    offsets.withUnsafeBufferPointer { offsets in
+                                        targets.withUnsafeBufferPointer { targets in
+                                            var counter: Int32 = 0
+                                            var depth = 0
+                                            var top = 0
+                                            func visit(_ v: Int) {
+                                                index[v] = counter
+                                                low[v] = counter
+                                                counter += 1
+                                                stack[top] = Int32(v)
+                                                top += 1
+                                                onStack[v] = true
+                                                callVertex[depth] = Int32(v)
+                                                callNext[depth] = offsets[v]
+                                                depth += 1
+                                            }
+                                            for root in 0..<n where index[root] == unvisited {
+                                                visit(root)
+                                                while depth > 0 {
+                                                    let v = Int(callVertex[depth - 1])
+                                                    var k = callNext[depth - 1]
+                                                    let end = offsets[v + 1]
+                                                    var descended = false
+                                                    while k < end {
+                                                        let w = Int(targets[k])
+                                                        k += 1
+                                                        if index[w] == unvisited {
+                                                            callNext[depth - 1] = k
+                                                            visit(w)
+                                                            descended = true
+                                                            break
+                                                        } else if onStack[w] && index[w] < low[v] {
+                                                            low[v] = index[w]
+                                                        }
+                                                    }
+                                                    if descended { continue }
+                                                    depth -= 1
+                                                    if depth > 0 {
+                                                        let parent = Int(callVertex[depth - 1])
+                                                        if low[v] < low[parent] { low[parent] = low[v] }
+                                                    }
+                                                    if low[v] == index[v] {
+                                                        while true {
+                                                            top -= 1
+                                                            let w = Int(stack[top])
+                                                            onStack[w] = false
+                                                            component[w] = Int32(components)
+                                                            if w == v { break }
+                                                        }
+                                                        components += 1
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    continue
-                }
-                calls.removeLast()
-                if let parent = calls.last?.v {
-                    low[parent] = min(low[parent], low[v])
-                }
-                if low[v] == index[v] {
-                    while true {
-                        let w = Int(stack.removeLast())
-                        onStack[w] = false
-                        component[w] = Int32(components)
-                        if w == v { break }
-                    }
-                    components += 1
                 }
             }
         }

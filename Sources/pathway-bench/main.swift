@@ -17,6 +17,14 @@ func residentKilobytes() -> Int {
     return -1
 }
 
+/// User and system time of this process so far, all threads.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "render-loop":
@@ -42,9 +50,15 @@ case "phases":
     // Where the time goes on one network: load, graph, then each metric in turn.
     let folder = arguments.dropFirst().first ?? "/tmp/net-100k"
     var clock = Date()
+    var cpu = cpuSeconds()
+    print("phase                      wall s     cpu s  resident KiB")
     func lap(_ name: String) {
-        print(String(format: "%-22@ %7.3f s  %8d KiB", name as NSString, Date().timeIntervalSince(clock), residentKilobytes()))
+        let now = cpuSeconds()
+        print(
+            name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: " %8.3f  %8.3f  %12d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes()))
         clock = Date()
+        cpu = now
     }
     guard let network = CSVNetworkLoader.fastLoad(folder: folder) else {
         print("\(folder): not plain CSV; the thorough reader would load it")
@@ -63,7 +77,9 @@ case "phases":
     _ = graph.boundariesFromEntries()
     lap("boundaries")
     for function in network.functions { _ = graph.pointsOfEntry(providers: function.providers) }
-    lap("points of entry")
+    lap("points of entry (each)")
+    _ = graph.pointsOfEntry(functions: network.functions.map(\.providers))
+    lap("points of entry (all)")
     let metrics = PathwayMetrics(network, betweenness: false)
     lap("all metrics (2 cores)")
     let json = metrics.json
