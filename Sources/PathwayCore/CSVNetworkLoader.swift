@@ -30,16 +30,12 @@ public enum CSVNetworkLoader {
         let routesPath = (folder as NSString).appendingPathComponent("routes.csv")
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let (services, routes): (ServiceColumns?, RouteTokens??) = Parallel.both(
-            { let t0 = Date(); let b = readFile(servicesPath); let t1 = Date(); let r = b.flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } }; FileHandle.standardError.write("services read \(t1.timeIntervalSince(t0)) parse \(Date().timeIntervalSince(t1))\n".data(using: .utf8)!); return r },
+            { readFile(servicesPath).flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } } },
             {
                 // nil: the file is there but needs the thorough reader; .some(nil): no file.
                 guard FileManager.default.fileExists(atPath: routesPath) else { return .some(nil) }
-                let t0 = Date()
                 guard let bytes = readFile(routesPath) else { return nil }
-                let t1 = Date()
-                let r = RouteTokens(bytes).map { RouteTokens?.some($0) }
-                FileHandle.standardError.write("routes read \(t1.timeIntervalSince(t0)) parse \(Date().timeIntervalSince(t1))\n".data(using: .utf8)!)
-                return r
+                return RouteTokens(bytes).map { RouteTokens?.some($0) }
             })
         guard let services, let routes else { return nil }
         return network(title: title, services: services, routes: routes, routesFile: routesPath)
@@ -141,9 +137,7 @@ public enum CSVNetworkLoader {
             }
             return out
         }
-        var t0 = Date()
         let (first, second) = Parallel.both({ resolve(0..<m / 2) }, { resolve(m / 2..<m) })
-        FileHandle.standardError.write("resolve \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         let arcFrom = first.from + second.from
         let arcTo = first.to + second.to
         let arcRoute = first.route + second.route
@@ -151,7 +145,6 @@ public enum CSVNetworkLoader {
             ids: ids, organisation: services.organisation,
             organisationIDs: Array(services.organisations), isEntry: services.isEntry,
             isTerminal: services.isTerminal, arcFrom: arcFrom, arcTo: arcTo, arcRoute: arcRoute)
-        FileHandle.standardError.write("graph \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         var inbound = [Int](repeating: 0, count: n)
         if let routes {
             for k in arcTo.indices {
@@ -160,7 +153,6 @@ public enum CSVNetworkLoader {
             }
         }
         let orphanedRoutes = routes.map { $0.routes(first.orphans + second.orphans, file: routesFile) } ?? []
-        FileHandle.standardError.write("rest \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!); t0 = Date()
         return PathwayNetwork(
             title: title, graph: graph, organisations: services.organisations.count,
             sectors: Set(services.organisationSector).count, capacity: services.capacity,

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import PathwayCore
+
+/// The columnar CSV reader must accept exactly the files the thorough reader accepts, give the
+/// same metrics, and hand every file it cannot read plainly to the thorough reader, so that
+/// errors are the same too.
+@Suite struct NetworkLoaderTests {
+    static let header = "id,name,organisation,sector,entry,terminal,functions,capacity"
+
+    /// Valid CSV pairs, each with whether the fast reader should take it itself.
+    static let valid: [(name: String, services: String, routes: String?, fast: Bool)] = [
+        (
+            "plain",
+            """
+            \(header)
+            gp,GP practice,gps,primary-care,true,false,triage,
+            clinic,Memory clinic,trust,mental-health,false,false,diagnosis;assessment,10
+            ward,Ward,trust,mental-health,false,true,treatment,
+            care,Care team,council,social-care,false,false,social-support;assessment,2
+
+            """,
+            """
+            from,to,purpose,kind,volume
+            gp,clinic,diagnosis,formal,12
+            clinic,ward,,informal,
+            ward,clinic,treatment,formal,3
+            clinic,clinic,,,
+            gp,nowhere,diagnosis,formal,4
+            gone,care,,,
+            gp,clinic,diagnosis,formal,5
+            care,care,,,
+
+            """, true
+        ),
+        (
+            "quoted names and notes, CRLF, blank lines, columns reordered, spellings",
+            "organisation,id,sector,name,functions,entry,terminal,capacity,replaces\r\n"
+                + "gps,gp,primary-care,\"Practice, \"\"the\"\" one\nwith a newline\",triage; diagnosis ;triage,True,FALSE,,\r\n"
+                + "\r\n\r\n"
+                + "trust,clinic,mental-health,Clinic,diagnosis,false,True,0,old-a; old-b\r\n"
+                + "trust,ward,mental-health,\"\",treatment,,,0,\r\n",
+            "to,from,note\r\nclinic,gp,\"a note, with \"\"quotes\"\"\"\r\nward,clinic,\r\n", true
+        ),
+        ("no routes file", "\(header)\nsolo,Solo,org,other,true,false,,\n", nil, true),
+        ("only required columns", "id,organisation,sector\na,o,acute\nb,o,acute\n", "from,to\na,b\nb,a\n", true),
+        ("a byte-order mark", "\u{FEFF}\(header)\na,A,o,acute,true,false,f,\n", "from,to\na,a\n", false),
+        ("a plus sign", "\(header)\na,A,o,acute,true,false,f,+5\n", "from,to,volume\na,a,+7\n", false),
+        ("a quoted id", "\(header)\n\"a\",A,o,acute,true,false,f,\n", "from,to\n\"a\",a\n", false),
+        ("non-ASCII names", "\(header)\nא,x,o,acute,true,false,f,\n".replacingOccurrences(of: "א,x", with: "a,Ünïcödé שלום"), "from,to\na,a\n", true),
+    ]
+
+    /// Invalid CSV pairs: the fast reader must give way, and both entry points the same error.
+    static let invalid: [(name: String, services: String, routes: String?)] = [
+        ("bad id", "\(header)\nBad Id,x,o,acute,true,false,,\n", nil),
+        ("duplicate id", "\(header)\na,x,o,acute,true,false,,\na,y,o,acute,false,false,,\n", nil),
+        ("unknown sector", "\(header)\na,x,o,hospital,true,false,,\n", nil),
+        ("missing sector", "\(header)\na,x,o,,true,false,,\n", nil),
+        ("sectors disagree", "\(header)\na,x,o,acute,true,false,,\nb,y,o,other,false,false,,\n", nil),
+        ("bad bool", "\(header)\na,x,o,acute,yes,false,,\n", nil),
+        ("negative capacity", "\(header)\na,x,o,acute,true,false,,-3\n", nil),
+        ("capacity not a number", "\(header)\na,x,o,acute,true,false,,12x\n", nil),
+        ("huge capacity", "\(header)\na,x,o,acute,true,false,,99999999999999\n", nil),
+        ("bad function word", "\(header)\na,x,o,acute,true,false,Diagnosis,\n", nil),
+        ("empty function item", "\(header)\na,x,o,acute,true,false,diagnosis; ;triage,\n", nil),
+        ("too few fields", "\(header)\na,x,o,acute,true\n", nil),
+        ("too many fields", "\(header)\na,x,o,acute,true,false,,,extra\n", nil),
+        ("unknown column", "id,organisation,sector,colour\na,o,acute,red\n", nil),
+        ("missing column", "id,organisation\na,o\n", nil),
+        ("empty file", "", nil),
+        ("header only", "\(header)\n", nil),
+        ("unclosed quote", "\(header)\na,\"x,o,acute,true,false,,\n", nil),
+        ("quote inside a field", "\(header)\na,x\"y,o,acute,true,false,,\n", nil),
+        ("NUL byte", "\(header)\na,x\0,o,acute,true,false,,\n", nil),
+        ("bad route id", "\(header)\na,x,o,acute,true,false,,\n", "from,to\na,B\n"),
+        ("bad purpose", "\(header)\na,x,o,acute,true,false,,\n", "from,to,purpose\na,a,Triage\n"),
+        ("bad kind", "\(header)\na,x,o,acute,true,false,,\n", "from,to,kind\na,a,urgent\n"),
+        ("bad volume", "\(header)\na,x,o,acute,true,false,,\n", "from,to,volume\na,a,many\n"),
+        ("missing from", "\(header)\na,x,o,acute,true,false,,\n", "from,to\n,a\n"),
+    ]
+
+    func folder(_ name: String, services: String, routes: String?) throws -> String {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pathway-network-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent(name.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: ",", with: ""))
+            .path
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(services.utf8).write(to: URL(fileURLWithPath: folder + "/services.csv"))
+        if let routes { try Data(routes.utf8).write(to: URL(fileURLWithPath: folder + "/routes.csv")) }
+        return folder
+    }
+
+    @Test func bothReadersGiveTheSameMetrics() throws {
+        for c in Self.valid {
+            let path = try folder(c.name, services: c.services, routes: c.routes)
+            let thorough = PathwayMetrics(try PathwayFiles.load(path)).json.serialized()
+            let columns = PathwayMetrics(try PathwayFiles.loadNetwork(path)).json.serialized()
+            #expect(columns == thorough, "\(c.name)")
+            #expect((CSVNetworkLoader.fastLoad(folder: path) != nil) == c.fast, "\(c.name)")
+        }
+        // The plain case by hand: two orphaned routes in file order, parallel and self routes
+        // counted, loops of the self routes, capacity exceeded by the parallel routes.
+        let m = PathwayMetrics(try PathwayFiles.loadNetwork(try folder("plain", services: Self.valid[0].services, routes: Self.valid[0].routes)))
+        #expect(m.routes == 6)
+        #expect(m.orphanedRoutes.map { "\($0.from)>\($0.to):\($0.purpose ?? "-"):\($0.location?.line ?? 0)" } == ["gp>nowhere:diagnosis:6", "gone>care:-:7"])
+        #expect(m.loops == [["care"], ["clinic", "ward"]])
+        #expect(m.overCapacity.map(\.id) == ["clinic"] && m.overCapacity.first?.inbound == 20)
+        #expect(m.unreachable == ["care"])
+        #expect(m.functions["assessment"]?.providers == ["care", "clinic"])
+        #expect(m.functions["assessment"]?.pointsOfEntry == ["clinic"])
+        #expect(m.sectors == 3 && m.organisations == 3)
+    }
+
+    @Test func filesTheFastReaderCannotTakeGetTheThoroughReadersErrors() throws {
+        for c in Self.invalid {
+            let path = try folder(c.name, services: c.services, routes: c.routes)
+            #expect(CSVNetworkLoader.fastLoad(folder: path) == nil, "\(c.name)")
+            var expected = ""
+            do { _ = try PathwayFiles.load(path) } catch { expected = error.description }
+            var got = ""
+            do { _ = try PathwayFiles.loadNetwork(path) } catch { got = error.description }
+            #expect(!expected.isEmpty, "\(c.name) should not load")
+            #expect(got == expected, "\(c.name)")
+            #expect(got.contains(path), "\(c.name): \(got)")
+        }
+    }
+
+    /// A generated network of 20,000 services: the fast reader takes it and agrees with the
+    /// thorough one on every metric.
+    @Test func generatedNetworkLoadsFastAndAgrees() throws {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pathway-network-generated-\(ProcessInfo.processInfo.processIdentifier)").path
+        try? FileManager.default.removeItem(atPath: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Paths.packageRoot.appendingPathComponent("Benchmarks/generate_network.py").path,
+            "--services", "20000", "--seed", "7", path,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let network = try #require(CSVNetworkLoader.fastLoad(folder: path))
+        let fast = PathwayMetrics(network, betweenness: false)
+        let thorough = PathwayMetrics(try PathwayFiles.load(path), betweenness: false)
+        #expect(fast.json.serialized() == thorough.json.serialized())
+        #expect(fast.services == 20_000 && fast.routes > 50_000)
+        #expect(fast.functions.values.contains { $0.pointsOfEntry.count > 1 })
+    }
+
+    /// Many functions at once (more than 64, so in two groups) give the same points of entry
+    /// as one search per function.
+    @Test func pointsOfEntryOfManyFunctionsMatchOneSearchEach() throws {
+        var random = SplitMix64(seed: 64)
+        for _ in 0..<60 {
+            let n = Int(random.next() % 60) + 20
+            let m = Int(random.next() % UInt64(4 * n))
+            let services = (0..<n).map { v in
+                Service(
+                    id: "s\(v)", organisation: "o\(v % 3)", entry: random.next() % 6 == 0,
+                    functions: (0..<70).filter { _ in random.next() % 3 == 0 }.map { "f\($0)" })
+            }
+            let routes = (0..<m).map { _ in Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))") }
+            let p = Pathway(
+                title: "t", organisations: (0..<3).map { Organisation(id: "o\($0)", sector: .acute) },
+                services: services, routes: routes)
+            let network = PathwayNetwork(p)
+            let together = network.graph.pointsOfEntry(functions: network.functions.map(\.providers))
+            for (k, function) in network.functions.enumerated() {
+                let alone = network.graph.pointsOfEntry(providers: function.providers)
+                let parent = network.graph.firstReach(providers: function.providers.map { Int($0) })
+                #expect(together[k] == alone, "\(function.word)")
+                #expect(alone == function.providers.filter { parent[Int($0)] != ServiceGraph.unseen })
+            }
+            #expect(network.functions.count > 64)
+        }
+    }
+
+    @Test func idTableFindsEveryIdAndSortsLikeStrings() {
+        var random = SplitMix64(seed: 5)
+        let alphabet = Array("ab-09z".utf8)
+        var ids = Set<String>()
+        while ids.count < 5000 {
+            let length = Int(random.next() % 20) + 1
+            ids.insert(String(decoding: (0..<length).map { _ in alphabet[Int(random.next() % 6)] }, as: UTF8.self))
+        }
+        let list = Array(ids)
+        let table = IDTable(list)
+        #expect(table.count == list.count)
+        for (k, id) in list.enumerated() {
+            #expect(table.index(of: id) == k)
+            #expect(table[k] == id)
+        }
+        #expect(table.index(of: "not-there-at-all") == nil)
+        #expect(table.index(of: "") == nil)
+        #expect(table.sortedOrder().map { table[Int($0)] } == list.sorted())
+    }
+}
