@@ -26,39 +26,56 @@ public struct DominatorTree: Sendable {
         root = n
         // Depth-first numbers: the root is 0; -1 for services no entry reaches.
         var number = [Int32](repeating: -1, count: n)
-        var vertexOf: [Int32] = [-1]
-        vertexOf.reserveCapacity(n + 1)
-        var parent: [Int32] = [0]
-        parent.reserveCapacity(n + 1)
+        var vertexOf = [Int32](repeating: -1, count: n + 1)
+        var parent = [Int32](repeating: 0, count: n + 1)
+        var numbered = 1
         graph.offsets.withUnsafeBufferPointer { offsets in
             graph.targets.withUnsafeBufferPointer { targets in
                 number.withUnsafeMutableBufferPointer { number in
-                    var stack: [(v: Int32, next: Int)] = []
-                    for e in graph.entries where number[e] < 0 {
-                        number[e] = Int32(vertexOf.count)
-                        vertexOf.append(Int32(e))
-                        parent.append(0)
-                        stack.append((Int32(e), offsets[e]))
-                        while let top = stack.last {
-                            let v = Int(top.v)
-                            var k = top.next
-                            let end = offsets[v + 1]
-                            while k < end && number[Int(targets[k])] >= 0 { k += 1 }
-                            if k == end {
-                                stack.removeLast()
-                                continue
+                    vertexOf.withUnsafeMutableBufferPointer { vertexOf in
+                        parent.withUnsafeMutableBufferPointer { parent in
+                            // The path of the search: each vertex and the position of its next arc.
+                            var stackVertex = [Int32](repeating: 0, count: n)
+                            var stackNext = [Int](repeating: 0, count: n)
+                            stackVertex.withUnsafeMutableBufferPointer { stackVertex in
+                                stackNext.withUnsafeMutableBufferPointer { stackNext in
+                                    for e in graph.entries where number[e] < 0 {
+                                        number[e] = Int32(numbered)
+                                        vertexOf[numbered] = Int32(e)
+                                        parent[numbered] = 0
+                                        numbered += 1
+                                        stackVertex[0] = Int32(e)
+                                        stackNext[0] = offsets[e]
+                                        var depth = 1
+                                        while depth > 0 {
+                                            let v = Int(stackVertex[depth - 1])
+                                            var k = stackNext[depth - 1]
+                                            let end = offsets[v + 1]
+                                            while k < end && number[Int(targets[k])] >= 0 { k += 1 }
+                                            if k == end {
+                                                depth -= 1
+                                                continue
+                                            }
+                                            stackNext[depth - 1] = k + 1
+                                            let w = Int(targets[k])
+                                            number[w] = Int32(numbered)
+                                            vertexOf[numbered] = Int32(w)
+                                            parent[numbered] = number[v]
+                                            numbered += 1
+                                            stackVertex[depth] = Int32(w)
+                                            stackNext[depth] = offsets[w]
+                                            depth += 1
+                                        }
+                                    }
+                                }
                             }
-                            stack[stack.count - 1].next = k + 1
-                            let w = Int(targets[k])
-                            number[w] = Int32(vertexOf.count)
-                            vertexOf.append(Int32(w))
-                            parent.append(number[v])
-                            stack.append((Int32(w), offsets[w]))
                         }
                     }
                 }
             }
         }
+        vertexOf.removeLast(n + 1 - numbered)
+        parent.removeLast(n + 1 - numbered)
         let count = vertexOf.count
         var idom = parent
         var semi = [Int32](0..<Int32(count))

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A JSON value with a deterministic serialisation: object keys sorted by their UTF-8 bytes,
 /// two-space indentation, numbers in their shortest exact form. Outputs diff cleanly.
 public enum JSONValue: Sendable, Equatable {
@@ -23,9 +25,58 @@ public enum JSONValue: Sendable, Equatable {
     /// The serialised text as UTF-8, with a final newline.
     public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
-        write(to: &out, indent: 0)
+        write(to: &out, indent: 0, parallelDepth: 2)
         out.append(0x0A)
         return out
+    }
+
+    /// The members of a large object written side by side on the cores, each into its own
+    /// buffer, then joined in key order: the same bytes as writing them one by one.
+    private static func writeMembers(
+        _ members: [String: JSONValue], keys: [String], indent: Int, parallelDepth: Int
+    ) -> [[UInt8]] {
+        let parts = Parts(count: keys.count)
+        DispatchQueue.concurrentPerform(iterations: keys.count) { k in
+            var part: [UInt8] = []
+            members[keys[k]]!.write(to: &part, indent: indent, parallelDepth: parallelDepth)
+            parts.set(k, part)
+        }
+        return parts.values
+    }
+
+    /// One result per member, each written by one thread.
+    private final class Parts: @unchecked Sendable {
+        private let storage: UnsafeMutableBufferPointer<[UInt8]>
+
+        init(count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: [])
+        }
+
+        func set(_ k: Int, _ value: [UInt8]) { storage[k] = value }
+
+        var values: [[UInt8]] { Array(storage) }
+
+        deinit {
+            storage.deinitialize()
+            storage.deallocate()
+        }
+    }
+
+    /// The number of values inside, up to `limit`: whether an object is worth writing on
+    /// several cores.
+    private func size(limit: Int) -> Int {
+        switch self {
+        case let .array(items):
+            var total = items.count
+            for item in items where total < limit { total += item.size(limit: limit - total) }
+            return total
+        case let .object(members):
+            var total = members.count
+            for value in members.values where total < limit { total += value.size(limit: limit - total) }
+            return total
+        default: return 1
+        }
     }
 
     private static let spaces = [UInt8](repeating: 0x20, count: 64)
@@ -42,7 +93,7 @@ public enum JSONValue: Sendable, Equatable {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    private func write(to out: inout [UInt8], indent: Int) {
+    private func write(to out: inout [UInt8], indent: Int, parallelDepth: Int = 0) {
         switch self {
         case .null: Self.append("null", &out)
         case let .bool(b): Self.append(b ? "true" : "false", &out)
@@ -74,11 +125,18 @@ public enum JSONValue: Sendable, Equatable {
             }
             Self.append("{\n", &out)
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let parts: [[UInt8]]? =
+                parallelDepth > 0 && keys.count > 1 && size(limit: 100_000) >= 100_000
+                ? Self.writeMembers(members, keys: keys, indent: indent + 2, parallelDepth: parallelDepth - 1) : nil
             for (k, key) in keys.enumerated() {
                 Self.indent(indent + 2, &out)
                 JSONValue.writeString(key, to: &out)
                 Self.append(": ", &out)
-                members[key]!.write(to: &out, indent: indent + 2)
+                if let parts {
+                    out.append(contentsOf: parts[k])
+                } else {
+                    members[key]!.write(to: &out, indent: indent + 2)
+                }
                 Self.append(k + 1 < keys.count ? ",\n" : "\n", &out)
             }
             Self.indent(indent, &out)
