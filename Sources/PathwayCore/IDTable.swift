@@ -134,14 +134,19 @@ public struct IDTable: RandomAccessCollection, Sendable {
         (hash >> 40) << 8 | UInt64(Swift.min(length, 255))
     }
 
-    /// The first eight bytes, zero-padded, as one word.
+    /// The first eight bytes as one word; for a shorter id, a word that, with its length,
+    /// determines it (two overlapping four-byte reads, or three single bytes).
     @inline(__always)
     private static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard let base = key.baseAddress else { return 0 }
-        if key.count >= 8 { return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) }
-        var word: UInt64 = 0
-        for j in 0..<key.count { word |= UInt64(base[j]) << (8 * UInt64(j)) }
-        return word
+        let n = key.count
+        guard let base = key.baseAddress, n > 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        if n >= 8 { return raw.loadUnaligned(as: UInt64.self) }
+        if n >= 4 {
+            return UInt64(raw.loadUnaligned(as: UInt32.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        }
+        return UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16
     }
 
     /// Whether `key`, whose first eight bytes match id `k`'s, equals it from there on.
@@ -167,32 +172,22 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// A per-process seed, so that no file can be made to collide on every machine.
     private static let seed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
-    /// A fast hash of a short byte string: eight bytes at a time, multiplied and folded.
+    /// A fast hash of a short byte string: eight bytes at a time (the last eight read again,
+    /// overlapping, rather than byte by byte), multiplied and folded.
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var h = seed ^ UInt64(key.count) &* multiplier
-        var k = 0
         let n = key.count
-        guard let base = key.baseAddress else { return mix(h) }
-        let raw = UnsafeRawPointer(base)
-        while k + 8 <= n {
-            let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            h = (h ^ word) &* multiplier
+        var h = seed ^ UInt64(n) &* multiplier
+        if n <= 8 { return mix(h ^ prefix(key)) }
+        let raw = UnsafeRawPointer(key.baseAddress!)
+        var k = 0
+        while k + 8 < n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* multiplier
             h ^= h >> 29
             k += 8
         }
-        if k < n {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while k < n {
-                word |= UInt64(base[k]) << shift
-                shift += 8
-                k += 1
-            }
-            h = (h ^ word) &* multiplier
-            h ^= h >> 29
-        }
+        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* multiplier
         return mix(h)
     }
 
