@@ -111,6 +111,7 @@ public enum CSVNetworkLoader {
             var to: [Int32] = []
             var route: [Int32] = []
             var orphans: [Int] = []
+            var sink: UInt64 = 0
         }
         func resolve(_ range: Range<Int>) -> Resolved {
             var out = Resolved()
@@ -119,7 +120,16 @@ public enum CSVNetworkLoader {
             out.to.reserveCapacity(range.count)
             out.route.reserveCapacity(range.count)
             routes.bytes.withUnsafeBufferPointer { bytes in
+                // Each block's slots are read first, all at once, so that their cache misses
+                // overlap instead of following one another.
+                var sink: UInt64 = 0
+                let block = 16
                 for r in range {
+                    if (r - range.lowerBound) % block == 0 {
+                        for q in r..<min(r + block, range.upperBound) {
+                            sink &+= ids.slotWord(hash: routes.fromHash[q]) &+ ids.slotWord(hash: routes.toHash[q])
+                        }
+                    }
                     let from = ids.find(
                         UnsafeBufferPointer(rebasing: bytes[Int(routes.fromStart[r])..<Int(routes.fromEnd[r])]),
                         hash: routes.fromHash[r])
@@ -134,6 +144,7 @@ public enum CSVNetworkLoader {
                         out.orphans.append(r)
                     }
                 }
+                out.sink = sink
             }
             return out
         }

@@ -62,16 +62,30 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// The position of the id with these bytes and this ``hash(_:)``, if it is in the table.
     func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        probe(key, hash: hash).position
+    }
+
+    /// The first word of the slot where a search for this hash starts: reading it ahead
+    /// brings the slot into the cache.
+    @inline(__always)
+    func slotWord(hash: UInt64) -> UInt64 {
+        slots.withUnsafeBufferPointer { $0[2 * (Int(truncatingIfNeeded: hash) & mask) + 1] }
+    }
+
+    /// Linear probing from the hash's slot: the id's position if it is there, else the empty
+    /// slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int?, slot: Int) {
         let prefix = Self.prefix(key)
         let meta = Self.meta(hash, key.count)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
             while true {
                 let entry = slots[2 * slot + 1]
-                if entry == 0 { return nil }
+                if entry == 0 { return (nil, slot) }
                 if entry >> 32 == meta && slots[2 * slot] == prefix {
                     let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if key.count <= 8 || restEqual(key, k) { return k }
+                    if key.count <= 8 || restEqual(key, k) { return (k, slot) }
                 }
                 slot = (slot + 1) & mask
             }
@@ -85,24 +99,11 @@ public struct IDTable: RandomAccessCollection, Sendable {
         // Grow at three quarters full.
         if 4 * (count + 1) > 3 * (slots.count / 2) { resize(to: slots.count) }
         let hash = Self.hash(key)
-        let prefix = Self.prefix(key)
-        let meta = Self.meta(hash, key.count)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        let found: Int? = slots.withUnsafeBufferPointer { slots in
-            while true {
-                let entry = slots[2 * slot + 1]
-                if entry == 0 { return nil }
-                if entry >> 32 == meta && slots[2 * slot] == prefix {
-                    let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if key.count <= 8 || restEqual(key, k) { return k }
-                }
-                slot = (slot + 1) & mask
-            }
-        }
+        let (found, slot) = probe(key, hash: hash)
         if let found { return (found, false) }
         let position = count
-        slots[2 * slot] = prefix
-        slots[2 * slot + 1] = meta << 32 | UInt64(position + 1)
+        slots[2 * slot] = Self.prefix(key)
+        slots[2 * slot + 1] = Self.meta(hash, key.count) << 32 | UInt64(position + 1)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
         return (position, true)
