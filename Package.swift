@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "GraphvizRenderer",
             dependencies: ["CGraphviz", "PathwayCore"]
@@ -38,6 +39,7 @@ let package = Package(
                 "PathwayCore",
                 "PathwayReports",
                 "GraphvizRenderer",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

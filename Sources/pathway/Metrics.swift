@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import PathwayCore
 import PathwayReports
 
@@ -34,6 +35,7 @@ extension PathwayCommand {
         func run() throws {
             if output.json {
                 // Only the numbers: read the pathway as columns, which is fastest.
+                keepFreedMemory()
                 let network: PathwayNetwork
                 do {
                     network = try PathwayFiles.loadNetwork(path)
@@ -49,4 +51,14 @@ extension PathwayCommand {
             }
         }
     }
+}
+
+/// Large arrays come and go while a network is measured; by default each is mapped from the
+/// kernel and handed back when freed, so every one costs page faults and zeroing again. Keep
+/// freed memory in the process for the next array instead.
+func keepFreedMemory() {
+    #if os(Linux)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+    #endif
 }
