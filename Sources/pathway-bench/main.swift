@@ -4,6 +4,11 @@
 //     renders FILE to SVG COUNT times from one process and prints its resident memory every
 //     tenth of the way, to show that rendering does not leak; --in-process calls Graphviz in
 //     this process instead of a worker, to show what Graphviz 2.43 leaks by itself.
+//
+//   swift run -c release pathway-bench phases FOLDER [--command]
+//     reads the CSV pair in FOLDER into columns and times each search of the metrics alone
+//     (wall and CPU seconds, resident memory); with --command, the phases of
+//     `pathway metrics --json FOLDER` as it runs them, on both cores.
 import Foundation
 import GraphvizRenderer
 import PathwayCore
@@ -48,7 +53,7 @@ case "render-loop":
     }
 case "phases":
     // Where the time goes on one network: load, graph, then each metric in turn.
-    let folder = arguments.dropFirst().first ?? "/tmp/net-100k"
+    let folder = arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "/tmp/net-100k"
     var clock = Date()
     var cpu = cpuSeconds()
     print("phase                      wall s     cpu s  resident KiB")
@@ -59,6 +64,19 @@ case "phases":
                 + String(format: " %8.3f  %8.3f  %12d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes()))
         clock = Date()
         cpu = now
+    }
+    if arguments.contains("--command") {
+        // Exactly what `pathway metrics --json FOLDER` does, phase by phase.
+        let network = try PathwayFiles.loadNetwork(folder)
+        lap("load")
+        let metrics = PathwayMetrics(network, betweenness: false)
+        lap("metrics")
+        let json = metrics.json
+        lap("json tree")
+        let bytes = json.serializedBytes()
+        lap("json text")
+        print("\(bytes.count) bytes of JSON")
+        exit(0)
     }
     guard let network = CSVNetworkLoader.fastLoad(folder: folder) else {
         print("\(folder): not plain CSV; the thorough reader would load it")
@@ -88,6 +106,6 @@ case "phases":
     lap("json text")
     print("\(bytes.count) bytes of JSON")
 default:
-    print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process] | phases FOLDER")
+    print("usage: pathway-bench render-loop [COUNT] [FILE] [--in-process] | phases FOLDER [--command]")
     exit(64)
 }
