@@ -112,6 +112,26 @@ import FoundationXML
         #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
     }
 
+    @Test func withoutLanesEachServiceTakesItsSectorsColourAndRoutesCanGoUnlabelled() throws {
+        let pathway = try PathwayFiles.load(Self.samples[0])
+        let dot = PathwayDiagram.dot(pathway, lanes: false, routeLabels: false)
+        #expect(!dot.contains("subgraph") && !dot.contains("xlabel"))
+        #expect(dot.contains("fill: the sector of the organisation that runs the service"))
+        let sectorOf = Dictionary(uniqueKeysWithValues: pathway.organisations.map { ($0.id, $0.sector) })
+        let unreachable = Set(PathwayMetrics(pathway, betweenness: false).unreachable)
+        for service in pathway.services where !unreachable.contains(service.id) {
+            let fill = PathwayDiagram.sectorColours[sectorOf[service.organisation]!]!.fill
+            let line = try #require(dot.split(separator: "\n").first { $0.contains("id=\"svc-\(service.id)\"") })
+            #expect(line.contains("fillcolor=\"\(fill)\""), "\(line)")
+        }
+        // Each route still says its purpose and volume when hovered.
+        #expect(dot.contains("referrals a year"))
+        let svg = try read(try Graphviz.shared.render(dot: dot, engine: .sfdp, format: .svg))
+        #expect(svg.clusters == 0)
+        // The lanes and labels are the default, as the checked-in diagrams are drawn.
+        #expect(PathwayDiagram.dot(pathway) == PathwayDiagram.dot(pathway, lanes: true, routeLabels: true))
+    }
+
     @Test func quotingEscapesWhatDOTWouldReadAsSyntax() {
         #expect(PathwayDiagram.quote("a\"b\\c\nd&e") == #""a\"b\\c\nd&amp;e""#)
         #expect(PathwayDiagram.quote("\\N") == #""\\N""#)
