@@ -77,6 +77,7 @@ public final class Graphviz: @unchecked Sendable {
         defer { lock.unlock() }
         let graph = try parse(dot)
         defer { agclose(graph) }
+        try refuseCrashingAttributes(graph)
         if format == .dot {
             return Array(dot.utf8)
         }
@@ -96,6 +97,74 @@ public final class Graphviz: @unchecked Sendable {
         defer { gvFreeRenderData(data) }
         return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// Refuses a graph that sets an attribute known to crash Graphviz 2.43's layouts or run them
+    /// away (``crashingAttributes``, or an edge `weight` above ``maxEdgeWeight``), before any
+    /// layout sees it. The tool's own diagrams never set them; this guards every other way in.
+    func refuseCrashingAttributes(_ graph: UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) {
+        func refuse(_ name: String, _ owner: String) -> GraphvizError {
+            GraphvizError(message: "the diagram sets '\(name)' on \(owner), which can crash Graphviz's layout: refused")
+        }
+        let kinds = [(pathway_kind_graph(), "the graph"), (pathway_kind_node(), "a node"), (pathway_kind_edge(), "an edge")]
+        for (kind, owner) in kinds {
+            for name in Self.crashingAttributes {
+                guard let symbol = pathway_agattr_find(graph, kind, name) else { continue }
+                if let value = symbol.pointee.defval, value.pointee != 0 { throw refuse(name, owner) }
+                var set = false
+                forEachObject(graph, kind: kind) { object in
+                    if let value = agxget(object, symbol), value.pointee != 0 { set = true }
+                }
+                if set { throw refuse(name, owner) }
+            }
+        }
+        guard let weight = pathway_agattr_find(graph, pathway_kind_edge(), "weight") else { return }
+        // Not a number (NaN) is refused too: it compares as no weight at all.
+        func tooHeavy(_ text: UnsafeMutablePointer<CChar>?) -> Double? {
+            guard let text, let w = Double(String(cString: text)) else { return nil }
+            return w <= Self.maxEdgeWeight ? nil : w
+        }
+        var heaviest = tooHeavy(weight.pointee.defval)
+        forEachObject(graph, kind: pathway_kind_edge()) { edge in
+            if heaviest == nil { heaviest = tooHeavy(agxget(edge, weight)) }
+        }
+        if let heaviest {
+            throw GraphvizError(
+                message: "the diagram gives an edge a weight of \(String(format: "%g", heaviest)), above the limit of"
+                    + " \(String(format: "%g", Self.maxEdgeWeight)) that Graphviz's layout handles: refused")
+        }
+    }
+
+    /// Calls `body` with every object of one kind: the root graph and its subgraphs, every node,
+    /// or every edge.
+    private func forEachObject(
+        _ graph: UnsafeMutablePointer<Agraph_t>, kind: Int32, _ body: (UnsafeMutableRawPointer) -> Void
+    ) {
+        if kind == pathway_kind_graph() {
+            var stack = [graph]
+            while let g = stack.popLast() {
+                body(UnsafeMutableRawPointer(g))
+                var sub = agfstsubg(g)
+                while let s = sub {
+                    stack.append(s)
+                    sub = agnxtsubg(s)
+                }
+            }
+            return
+        }
+        var node = agfstnode(graph)
+        while let n = node {
+            if kind == pathway_kind_node() {
+                body(UnsafeMutableRawPointer(n))
+            } else {
+                var edge = agfstout(graph, n)
+                while let e = edge {
+                    body(UnsafeMutableRawPointer(e))
+                    edge = agnxtout(graph, e)
+                }
+            }
+            node = agnxtnode(graph, n)
         }
     }
 
