@@ -31,6 +31,8 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
     public var message: String
     /// The line of the DOT input Graphviz named, when it named one.
     public var line: Int?
+    /// The time limit in seconds, when the layout was stopped for running past it.
+    public var timeLimit: Double?
 
     public var description: String { message }
 
@@ -80,6 +82,14 @@ public final class Graphviz: @unchecked Sendable {
         try refuseCrashingAttributes(graph)
         if format == .dot {
             return Array(dot.utf8)
+        }
+        for (name, value) in LayoutBudget.attributes(engine: engine, nodes: Int(agnnodes(graph)), edges: Int(agnedges(graph))) {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), name, value)
+        }
+        // The force-directed layouts leave boxes on top of one another unless told not to; prism
+        // moves them apart (2 s more for 5,000 services).
+        if engine == .sfdp || engine == .neato, pathway_agattr_find(graph, pathway_kind_graph(), "overlap") == nil {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), "overlap", "prism")
         }
         // A failed gvLayout has already freed what it made: freeing again would corrupt the heap.
         guard pathway_gvLayout(context, graph, engine.rawValue) == 0 else {
