@@ -41,13 +41,26 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
         self.line = line
     }
 
-    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …").
-    init(graphvizText text: String) {
-        var line: Int?
-        if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
-            line = Int(text[range].dropFirst(5))
+    /// At most this many distinct lines of Graphviz's text make a message.
+    static let messageLines = 3
+
+    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …"). Graphviz
+    /// can repeat a complaint for every edge it routes (hundreds of "triangulation failed"), so
+    /// only the first few distinct lines are kept, with a count of the rest.
+    public init(graphvizText text: String) {
+        var seen: Set<Substring> = []
+        let distinct = text.split(separator: "\n").filter { seen.insert($0).inserted }
+        var message = distinct.prefix(Self.messageLines).joined(separator: "\n")
+        if distinct.count > Self.messageLines {
+            message += "\n(and \(distinct.count - Self.messageLines) more different messages from Graphviz)"
         }
-        self.init(message: text, line: line)
+        self.init(message: message, line: Self.line(in: text))
+    }
+
+    /// The line of the DOT input that Graphviz's text names ("… in line 3 …"), if any.
+    static func line(in text: String) -> Int? {
+        guard let range = text.range(of: #"line (\d+)"#, options: .regularExpression) else { return nil }
+        return Int(text[range].dropFirst(5))
     }
 }
 

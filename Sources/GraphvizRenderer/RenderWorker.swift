@@ -86,7 +86,8 @@ public struct RenderWorker: Sendable {
             if text.contains("out of memory") || text.contains("Cannot allocate") {
                 throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
             }
-            throw text.isEmpty ? GraphvizError(message: "the drawing process failed") : GraphvizError(graphvizText: text)
+            // The worker has already cut Graphviz's text down to a message.
+            throw GraphvizError(message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
         }
         return [UInt8](out)
     }

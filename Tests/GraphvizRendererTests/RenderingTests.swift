@@ -81,6 +81,17 @@ import FoundationXML
         #expect(reader.titles.contains("a&#45;&gt;b") || reader.titles.contains("a->b"), "\(reader.titles)")
     }
 
+    @Test func aFloodOfGraphvizMessagesIsCutToTheFirstFewDistinctOnes() {
+        let flood = (0..<300).map { "libpath/shortest.c:\($0 % 2 == 0 ? 324 : 192): message \($0 % 7)" }.joined(separator: "\n")
+        let error = GraphvizError(graphvizText: flood)
+        let lines = error.message.split(separator: "\n")
+        #expect(lines.count == 4, "\(error.message)")
+        #expect(lines.first == "libpath/shortest.c:324: message 0")
+        #expect(lines.last == "(and 11 more different messages from Graphviz)")
+        #expect(GraphvizError(graphvizText: "Error: syntax error in line 3 near ';'\n").line == 3)
+        #expect(GraphvizError(graphvizText: "one\none\n").message == "one")
+    }
+
     @Test func renderingIsDeterministic() throws {
         let dot = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[1]))
         let first = try Graphviz.shared.render(dot: dot, format: .svg)
