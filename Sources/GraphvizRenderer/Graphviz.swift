@@ -81,6 +81,10 @@ public final class Graphviz: @unchecked Sendable {
         _ = agseterrf(captureGraphvizMessage)
     }
 
+    /// The largest PNG drawn, in inches (Graphviz's `size`): 4,800 pixels at its 96 dots an
+    /// inch, more than any sample pathway needs.
+    public static let largestRaster = "50,50"
+
     /// Lays out `dot` with `engine` and renders it to `format`.
     ///
     /// - Throws: ``GraphvizError`` with Graphviz's message when the DOT does not parse or the
@@ -103,6 +107,11 @@ public final class Graphviz: @unchecked Sendable {
         // moves them apart (2 s more for 5,000 services).
         if engine == .sfdp || engine == .neato, pathway_agattr_find(graph, pathway_kind_graph(), "overlap") == nil {
             _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), "overlap", "prism")
+        }
+        // A PNG at full size of 5,000 services is 13,000 by 8,000 pixels, 85 MB, and takes 11 s
+        // to paint: a raster is shrunk to fit the largest size, and left alone below it.
+        if format == .png, pathway_agattr_find(graph, pathway_kind_graph(), "size") == nil {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), "size", Self.largestRaster)
         }
         // A failed gvLayout has already freed what it made: freeing again would corrupt the heap.
         guard pathway_gvLayout(context, graph, engine.rawValue) == 0 else {

@@ -67,6 +67,22 @@ import FoundationXML
         #expect(pdf.starts(with: Array("%PDF-".utf8)))
     }
 
+    @Test func aLargeRasterIsShrunkToFitASmallOneIsLeftAlone() throws {
+        func pixels(_ png: [UInt8]) -> (Int, Int) {
+            let word = { (k: Int) in png[k..<k + 4].reduce(0) { $0 << 8 | Int($1) } }
+            return (word(16), word(20))
+        }
+        // 400 boxes in a row, 60 inches wide at full size.
+        let wide = "digraph { rankdir=LR; node [shape=box, width=0.1, fixedsize=true]; "
+            + (0..<399).map { "n\($0) -> n\($0 + 1);" }.joined(separator: " ") + " }"
+        let (width, height) = pixels(try Graphviz.shared.render(dot: wide, format: .png))
+        #expect(width <= 4_800 && width >= 4_700 && height < 100, "\(width) × \(height)")
+        let sample = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
+        let small = pixels(try Graphviz.shared.render(dot: sample, format: .png))
+        let unshrunk = pixels(try Graphviz.shared.render(dot: sample.replacingOccurrences(of: "graph [", with: "graph [size=\"1000,1000\", "), format: .png))
+        #expect(small == unshrunk)
+    }
+
     @Test func malformedDOTGivesGraphvizsMessageThenAGoodOneRenders() throws {
         let bad = "digraph {\n  a -> b;\n  c -> ;\n}\n"
         do {
