@@ -181,3 +181,12 @@ static inline Agsym_t *pathway_agnxtattr(Agraph_t *g, int kind, Agsym_t *sym) { 
 static inline int pathway_kind_node(void) { return AGNODE; }
 static inline int pathway_kind_edge(void) { return AGEDGE; }
 static inline int pathway_kind_graph(void) { return AGRAPH; }
+
+// Reading and setting attributes by name, before a layout: the layout budget and the check for
+// attributes that crash the layout.
+static inline Agsym_t *pathway_agattr_find(Agraph_t *g, int kind, const char *name) {
+    return agattr(g, kind, (char *)name, NULL);
+}
+static inline int pathway_agsafeset(void *obj, const char *name, const char *value) {
+    return agsafeset(obj, (char *)name, (char *)value, "");
+}

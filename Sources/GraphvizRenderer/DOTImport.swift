@@ -4,8 +4,11 @@ import PathwayCore
 /// Turns a DOT graph into a pathway: clusters become organisations, nodes services, edges
 /// routes. Known attributes are mapped (`label` to names, `entry`, `terminal`, `sector`,
 /// `functions`, `capacity` on nodes and clusters; `purpose`, `volume`, `kind`, `label` on edges,
-/// a dashed edge being informal); the other attributes are kept in the pathway's notes. DOT
-/// names that are not valid ids are turned into ids (`Memory Clinic` → `memory-clinic`).
+/// a dashed edge being informal); the other attributes of clusters, nodes and edges are kept in
+/// the pathway's notes, as text only: none reaches Graphviz when the pathway is drawn, so the
+/// attributes that crash its layouts (``Graphviz/crashingAttributes``, huge weights) are dropped
+/// with the rest. DOT names that are not valid ids are turned into ids (`Memory Clinic` →
+/// `memory-clinic`).
 public enum DOTImport {
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public var description: String

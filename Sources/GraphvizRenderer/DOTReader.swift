@@ -33,6 +33,15 @@ extension Graphviz {
         "image", "imagepath", "shapefile", "fontpath", "fontnames", "stylesheet",
     ]
 
+    /// Attributes that crash Graphviz 2.43's layouts or run them away (`concentrate` and
+    /// `newrank` in dot's rank and merge phases, `sides` and `peripheries` in its shape code):
+    /// refused by ``render(dot:engine:format:)``, never written by the tool, never imported.
+    public static let crashingAttributes: [String] = ["concentrate", "newrank", "sides", "peripheries"]
+
+    /// The largest edge `weight` a layout is given: dot's network simplex multiplies weights
+    /// into integer costs, and a huge weight overflows them.
+    public static let maxEdgeWeight = 100.0
+
     /// Reads DOT text with libcgraph. Malformed DOT gives Graphviz's message with its line.
     public func read(dot: String) throws(GraphvizError) -> DOTGraph {
         lock.lock()

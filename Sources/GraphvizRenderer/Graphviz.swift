@@ -31,6 +31,8 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
     public var message: String
     /// The line of the DOT input Graphviz named, when it named one.
     public var line: Int?
+    /// The time limit in seconds, when the layout was stopped for running past it.
+    public var timeLimit: Double?
 
     public var description: String { message }
 
@@ -39,13 +41,26 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
         self.line = line
     }
 
-    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …").
-    init(graphvizText text: String) {
-        var line: Int?
-        if let range = text.range(of: #"line (\d+)"#, options: .regularExpression) {
-            line = Int(text[range].dropFirst(5))
+    /// At most this many distinct lines of Graphviz's text make a message.
+    static let messageLines = 3
+
+    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …"). Graphviz
+    /// can repeat a complaint for every edge it routes (hundreds of "triangulation failed"), so
+    /// only the first few distinct lines are kept, with a count of the rest.
+    public init(graphvizText text: String) {
+        var seen: Set<Substring> = []
+        let distinct = text.split(separator: "\n").filter { seen.insert($0).inserted }
+        var message = distinct.prefix(Self.messageLines).joined(separator: "\n")
+        if distinct.count > Self.messageLines {
+            message += "\n(and \(distinct.count - Self.messageLines) more different messages from Graphviz)"
         }
-        self.init(message: text, line: line)
+        self.init(message: message, line: Self.line(in: text))
+    }
+
+    /// The line of the DOT input that Graphviz's text names ("… in line 3 …"), if any.
+    static func line(in text: String) -> Int? {
+        guard let range = text.range(of: #"line (\d+)"#, options: .regularExpression) else { return nil }
+        return Int(text[range].dropFirst(5))
     }
 }
 
@@ -66,6 +81,10 @@ public final class Graphviz: @unchecked Sendable {
         _ = agseterrf(captureGraphvizMessage)
     }
 
+    /// The largest PNG drawn, in inches (Graphviz's `size`): 4,800 pixels at its 96 dots an
+    /// inch, more than any sample pathway needs.
+    public static let largestRaster = "50,50"
+
     /// Lays out `dot` with `engine` and renders it to `format`.
     ///
     /// - Throws: ``GraphvizError`` with Graphviz's message when the DOT does not parse or the
@@ -77,8 +96,22 @@ public final class Graphviz: @unchecked Sendable {
         defer { lock.unlock() }
         let graph = try parse(dot)
         defer { agclose(graph) }
+        try refuseCrashingAttributes(graph)
         if format == .dot {
             return Array(dot.utf8)
+        }
+        for (name, value) in LayoutBudget.attributes(engine: engine, nodes: Int(agnnodes(graph)), edges: Int(agnedges(graph))) {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), name, value)
+        }
+        // The force-directed layouts leave boxes on top of one another unless told not to; prism
+        // moves them apart (2 s more for 5,000 services).
+        if engine == .sfdp || engine == .neato, pathway_agattr_find(graph, pathway_kind_graph(), "overlap") == nil {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), "overlap", "prism")
+        }
+        // A PNG at full size of 5,000 services is 13,000 by 8,000 pixels, 85 MB, and takes 11 s
+        // to paint: a raster is shrunk to fit the largest size, and left alone below it.
+        if format == .png, pathway_agattr_find(graph, pathway_kind_graph(), "size") == nil {
+            _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), "size", Self.largestRaster)
         }
         // A failed gvLayout has already freed what it made: freeing again would corrupt the heap.
         guard pathway_gvLayout(context, graph, engine.rawValue) == 0 else {
@@ -96,6 +129,74 @@ public final class Graphviz: @unchecked Sendable {
         defer { gvFreeRenderData(data) }
         return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// Refuses a graph that sets an attribute known to crash Graphviz 2.43's layouts or run them
+    /// away (``crashingAttributes``, or an edge `weight` above ``maxEdgeWeight``), before any
+    /// layout sees it. The tool's own diagrams never set them; this guards every other way in.
+    func refuseCrashingAttributes(_ graph: UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) {
+        func refuse(_ name: String, _ owner: String) -> GraphvizError {
+            GraphvizError(message: "the diagram sets '\(name)' on \(owner), which can crash Graphviz's layout: refused")
+        }
+        let kinds = [(pathway_kind_graph(), "the graph"), (pathway_kind_node(), "a node"), (pathway_kind_edge(), "an edge")]
+        for (kind, owner) in kinds {
+            for name in Self.crashingAttributes {
+                guard let symbol = pathway_agattr_find(graph, kind, name) else { continue }
+                if let value = symbol.pointee.defval, value.pointee != 0 { throw refuse(name, owner) }
+                var set = false
+                forEachObject(graph, kind: kind) { object in
+                    if let value = agxget(object, symbol), value.pointee != 0 { set = true }
+                }
+                if set { throw refuse(name, owner) }
+            }
+        }
+        guard let weight = pathway_agattr_find(graph, pathway_kind_edge(), "weight") else { return }
+        // Not a number (NaN) is refused too: it compares as no weight at all.
+        func tooHeavy(_ text: UnsafeMutablePointer<CChar>?) -> Double? {
+            guard let text, let w = Double(String(cString: text)) else { return nil }
+            return w <= Self.maxEdgeWeight ? nil : w
+        }
+        var heaviest = tooHeavy(weight.pointee.defval)
+        forEachObject(graph, kind: pathway_kind_edge()) { edge in
+            if heaviest == nil { heaviest = tooHeavy(agxget(edge, weight)) }
+        }
+        if let heaviest {
+            throw GraphvizError(
+                message: "the diagram gives an edge a weight of \(String(format: "%g", heaviest)), above the limit of"
+                    + " \(String(format: "%g", Self.maxEdgeWeight)) that Graphviz's layout handles: refused")
+        }
+    }
+
+    /// Calls `body` with every object of one kind: the root graph and its subgraphs, every node,
+    /// or every edge.
+    private func forEachObject(
+        _ graph: UnsafeMutablePointer<Agraph_t>, kind: Int32, _ body: (UnsafeMutableRawPointer) -> Void
+    ) {
+        if kind == pathway_kind_graph() {
+            var stack = [graph]
+            while let g = stack.popLast() {
+                body(UnsafeMutableRawPointer(g))
+                var sub = agfstsubg(g)
+                while let s = sub {
+                    stack.append(s)
+                    sub = agnxtsubg(s)
+                }
+            }
+            return
+        }
+        var node = agfstnode(graph)
+        while let n = node {
+            if kind == pathway_kind_node() {
+                body(UnsafeMutableRawPointer(n))
+            } else {
+                var edge = agfstout(graph, n)
+                while let e = edge {
+                    body(UnsafeMutableRawPointer(e))
+                    edge = agnxtout(graph, e)
+                }
+            }
+            node = agnxtnode(graph, n)
         }
     }
 

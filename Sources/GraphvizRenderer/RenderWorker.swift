@@ -14,14 +14,18 @@ public struct RenderWorker: Sendable {
 
     public static let workerCommand = "_render-worker"
 
-    public init(executable: URL, timeout: Double = 60, memoryLimitMiB: Int = 4096) {
+    /// The time limit unless told otherwise: short enough that a command drawing a pathway of
+    /// 5,000 services ends, drawn or with this error, within 15 s.
+    public static let defaultTimeLimit = 12.0
+
+    public init(executable: URL, timeout: Double = defaultTimeLimit, memoryLimitMiB: Int = 4096) {
         self.executable = executable
         self.timeout = timeout
         self.memoryLimitMiB = memoryLimitMiB
     }
 
     /// A worker running this very executable (`/proc/self/exe`).
-    public static func current(timeout: Double = 60, memoryLimitMiB: Int = 4096) -> RenderWorker {
+    public static func current(timeout: Double = defaultTimeLimit, memoryLimitMiB: Int = 4096) -> RenderWorker {
         RenderWorker(
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
             timeout: timeout, memoryLimitMiB: memoryLimitMiB)
@@ -71,11 +75,7 @@ public struct RenderWorker: Sendable {
         readers.wait()
         let (out, err) = collected.snapshot()
         let timedOut = expired.isSet
-        if timedOut {
-            throw GraphvizError(
-                message: "laying out the diagram took longer than the limit of \(String(format: "%g", timeout)) s"
-                    + " (try --layout sfdp for a large pathway)")
-        }
+        if timedOut { throw Self.timeLimitError(engine: engine, limit: timeout) }
         let text = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if process.terminationReason == .uncaughtSignal {
             throw GraphvizError(
@@ -86,9 +86,18 @@ public struct RenderWorker: Sendable {
             if text.contains("out of memory") || text.contains("Cannot allocate") {
                 throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
             }
-            throw text.isEmpty ? GraphvizError(message: "the drawing process failed") : GraphvizError(graphvizText: text)
+            // The worker has already cut Graphviz's text down to a message.
+            throw GraphvizError(message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
         }
         return [UInt8](out)
+    }
+
+    /// What a layout stopped at its time limit says: the engine and the limit.
+    static func timeLimitError(engine: LayoutEngine, limit: Double) -> GraphvizError {
+        let doing = engine == .positioned ? "drawing the diagram" : "laying out the diagram with \(engine.rawValue)"
+        var error = GraphvizError(message: "\(doing) took longer than the limit of \(String(format: "%g", limit)) s")
+        error.timeLimit = limit
+        return error
     }
 }
 

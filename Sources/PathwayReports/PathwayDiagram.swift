@@ -8,7 +8,13 @@ import PathwayCore
 ///
 /// All user text is escaped for DOT quoted strings, so names with quotes, backslashes, `<`, `&`,
 /// newlines or any Unicode text show as written. Node names are generated (`s0`, `s1`, …), never
-/// taken from the file, and no attribute that reads local files is ever written.
+/// taken from the file, and no attribute that reads local files is ever written. Nor is any
+/// attribute that makes Graphviz 2.43 crash or run away (`concentrate`, `newrank`, `sides`,
+/// `peripheries`, `weight`): user text only ever reaches labels and tooltips.
+///
+/// A large pathway can be drawn without lanes (each service then filled with its sector's
+/// colour, since only the dot layout draws clusters) and without the labels on routes (placing
+/// thousands of them costs Graphviz more than the layout; each route's tooltip still says it).
 public enum PathwayDiagram {
     /// Colours by sector from the Okabe–Ito palette, which stays distinguishable under the common
     /// colour-vision deficiencies: a light tint for the lane, the full colour for its border.
@@ -27,7 +33,15 @@ public enum PathwayDiagram {
     static let withinColour = "#555555"
     static let orphanColour = "#D55E00"
 
-    public static func dot(_ pathway: Pathway, metrics: PathwayMetrics? = nil) -> String {
+    /// - Parameters:
+    ///   - metrics: the pathway's metrics, if already computed (for unreachable services and
+    ///     dead ends).
+    ///   - lanes: a lane (cluster) per organisation; without, each service is filled with the
+    ///     colour of its organisation's sector.
+    ///   - routeLabels: each route labelled with its purpose and volume.
+    public static func dot(
+        _ pathway: Pathway, metrics: PathwayMetrics? = nil, lanes: Bool = true, routeLabels: Bool = true
+    ) -> String {
         let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
         let unreachable = Set(metrics.unreachable)
         let deadEnds = Set(metrics.deadEnds)
@@ -44,19 +58,28 @@ public enum PathwayDiagram {
         out += " fillcolor=\"#FFFFFF\", color=\"#333333\"];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=8, color=\"\(withinColour)\", arrowsize=0.7];\n"
 
-        for (k, organisation) in pathway.organisations.enumerated() {
-            let services = pathway.services.filter { $0.organisation == organisation.id }
-            guard !services.isEmpty else { continue }
-            let colours = sectorColours[organisation.sector]!
-            out += "  subgraph cluster_\(k) {\n"
-            out += "    label=\(quote(organisation.name + "\n" + organisation.sector.rawValue));"
-            out += " style=\"rounded,filled\"; fillcolor=\"\(colours.fill)\"; color=\"\(colours.border)\";"
-            out += " fontsize=11; tooltip=\(quote("\(organisation.name) (\(organisation.id)), \(organisation.sector.rawValue)"));\n"
-            for service in services {
-                out += "    " + serviceNode(service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
-                                             deadEnd: deadEnds.contains(service.id)) + "\n"
+        if lanes {
+            var servicesOf: [String: [Service]] = [:]
+            for service in pathway.services { servicesOf[service.organisation, default: []].append(service) }
+            for (k, organisation) in pathway.organisations.enumerated() {
+                guard let services = servicesOf.removeValue(forKey: organisation.id) else { continue }
+                let colours = sectorColours[organisation.sector]!
+                out += "  subgraph cluster_\(k) {\n"
+                out += "    label=\(quote(organisation.name + "\n" + organisation.sector.rawValue));"
+                out += " style=\"rounded,filled\"; fillcolor=\"\(colours.fill)\"; color=\"\(colours.border)\";"
+                out += " fontsize=11; tooltip=\(quote("\(organisation.name) (\(organisation.id)), \(organisation.sector.rawValue)"));\n"
+                for service in services {
+                    out += "    " + serviceNode(service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
+                                                 deadEnd: deadEnds.contains(service.id)) + "\n"
+                }
+                out += "  }\n"
             }
-            out += "  }\n"
+        } else {
+            for service in pathway.services {
+                let colours = sectorOf[service.organisation].map { sectorColours[$0]! }
+                out += "  " + serviceNode(service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
+                                          deadEnd: deadEnds.contains(service.id), sectorColours: colours) + "\n"
+            }
         }
 
         var ghosts: [String: String] = [:]
@@ -79,7 +102,7 @@ public enum PathwayDiagram {
             if let volume = route.volume { label.append("\(volume)/yr") }
             // xlabel, not label: Graphviz 2.43's dot layout double-frees on edge labels between
             // clusters; external labels are placed after layout and avoid it.
-            var attributes = ["xlabel=\(quote(label.joined(separator: "\n")))"]
+            var attributes = routeLabels ? ["xlabel=\(quote(label.joined(separator: "\n")))"] : []
             if let volume = route.volume {
                 let weight = 0.8 + 3.2 * (Double(volume) / Double(maxVolume)).squareRoot()
                 attributes.append("penwidth=\(formatted(weight))")
@@ -102,7 +125,7 @@ public enum PathwayDiagram {
             attributes.append("tooltip=\(quote(tip))")
             out += "  \(from) -> \(to) [\(attributes.joined(separator: ", "))];\n"
         }
-        out += legend(sectors: Set(pathway.services.compactMap { sectorOf[$0.organisation] }))
+        out += legend(sectors: Set(pathway.services.compactMap { sectorOf[$0.organisation] }), lanes: lanes)
         out += "}\n"
         return out
     }
@@ -114,7 +137,11 @@ public enum PathwayDiagram {
         return parts.joined(separator: "\n")
     }
 
-    static func serviceNode(_ service: Service, name: String, unreachable: Bool, deadEnd: Bool) -> String {
+    /// One service's node; `sectorColours` fill it when it is drawn outside a lane.
+    static func serviceNode(
+        _ service: Service, name: String, unreachable: Bool, deadEnd: Bool,
+        sectorColours: (fill: String, border: String)? = nil
+    ) -> String {
         var label = service.name
         var notes: [String] = []
         if unreachable { notes.append("unreachable") }
@@ -126,6 +153,8 @@ public enum PathwayDiagram {
         } else if service.terminal {
             attributes += ["shape=octagon", "style=\"filled\""]
         }
+        if let sectorColours, !unreachable { attributes.append("fillcolor=\"\(sectorColours.fill)\"") }
+        if let sectorColours, !deadEnd { attributes.append("color=\"\(sectorColours.border)\"") }
         if unreachable { attributes += ["fillcolor=\"#E0E0E0\"", "fontcolor=\"#555555\""] }
         if deadEnd { attributes += ["color=\"\(orphanColour)\"", "penwidth=2"] }
         var tip = "\(service.name) (\(service.id)), run by \(service.organisation)"
@@ -141,14 +170,15 @@ public enum PathwayDiagram {
     }
 
     /// A key to the lane colours, shapes and line styles, as an HTML-like table label.
-    static func legend(sectors: Set<Sector>) -> String {
+    static func legend(sectors: Set<Sector>, lanes: Bool = true) -> String {
         var rows = ""
         for sector in Sector.allCases where sectors.contains(sector) {
             let colours = sectorColours[sector]!
             rows += "<TR><TD BGCOLOR=\"\(colours.fill)\" COLOR=\"\(colours.border)\" BORDER=\"1\" WIDTH=\"18\"> </TD>"
             rows += "<TD ALIGN=\"LEFT\">\(sector.rawValue)</TD></TR>"
         }
-        let keys = [
+        var keys = lanes ? [] : ["fill: the sector of the organisation that runs the service"]
+        keys += [
             "entry point: arrow-shaped box", "terminal service: octagon",
             "solid line: formal route; dashed: informal", "line weight: referrals a year",
             "<FONT COLOR=\"\(crossingColour)\">blue line: crosses an organisation boundary</FONT>",

@@ -16,6 +16,15 @@ extension PathwayCommand {
                 the missing service; unreachable services grey; dead ends red-bordered. In SVG,
                 hovering a service or route shows its details.
 
+                The layout is chosen from the pathway's size and shape (--layout auto, the
+                default): dot, with its lanes, for a pathway of up to 500 services and 1,500
+                routes where no organisation holds a large knot of referral loops; sfdp beyond,
+                which lays out thousands of services in seconds and fills each service with its
+                sector's colour instead of drawing lanes. Should dot still need more than a third
+                of the time limit, sfdp draws the pathway instead. Above 1,500 routes, routes
+                carry no labels (hovering one in SVG still shows its details). Laying out stops
+                after --time-limit seconds (default 12) with an error that names the limit.
+
                 Example: pathway render pathways/dementia-london-after.yaml -o london-after.svg
                          pathway render pathways/sexual-health-after.yaml -o sh.pdf
 
@@ -32,12 +41,27 @@ extension PathwayCommand {
         @Option(help: "svg, png, pdf or dot (default: from the output's extension).")
         var format: String?
 
-        @Option(help: "The Graphviz layout engine: dot (lanes left to right), neato or sfdp.")
-        var layout: String = "dot"
+        @Option(
+            help: """
+                The Graphviz layout engine: auto (dot or sfdp, from the pathway's size and shape), \
+                dot (lanes left to right), neato or sfdp (large networks).
+                """)
+        var layout: String = "auto"
+
+        @Option(help: "Seconds that laying out may take before the tool stops it with an error.")
+        var timeLimit: Double = RenderWorker.defaultTimeLimit
+
+        /// The engine the user named, or nil for auto.
+        var engine: LayoutEngine? {
+            LayoutEngine(rawValue: layout).flatMap { LayoutEngine.chosen.contains($0) ? $0 : nil }
+        }
 
         func validate() throws {
-            guard let engine = LayoutEngine(rawValue: layout), LayoutEngine.chosen.contains(engine) else {
-                throw ValidationError("unknown layout '\(layout)': use dot, neato or sfdp")
+            guard layout == "auto" || engine != nil else {
+                throw ValidationError("unknown layout '\(layout)': use auto, dot, neato or sfdp")
+            }
+            guard timeLimit > 0 && timeLimit <= 86_400 else {
+                throw ValidationError("--time-limit must be a number of seconds above 0, up to 86400 (a day)")
             }
             _ = try resolvedFormat()
         }
@@ -59,16 +83,58 @@ extension PathwayCommand {
 
         func run() throws {
             let pathway = try loadOrExit(path)
-            let dot = PathwayDiagram.dot(pathway)
             let format = try resolvedFormat()
-            let bytes: [UInt8]
-            do throws(GraphvizError) {
-                bytes = try RenderWorker.current().render(dot: dot, engine: LayoutEngine(rawValue: layout)!, format: format)
-            } catch {
-                printError("\(path): error: the diagram could not be drawn: \(error.message)")
-                throw Exit.dataError
-            }
+            let bytes = try drawOrExit(
+                pathway, file: path, engine: engine, format: format, timeLimit: timeLimit, suggestOptions: true)
             try writeWhole(bytes, to: output)
+        }
+    }
+
+    /// Draws one pathway in a worker, with the layout `engine` or the one its shape calls for,
+    /// or prints why not and exits 65. When dot was chosen from the shape and runs past a third
+    /// of the time limit after all, sfdp draws the pathway in the time left. With
+    /// `suggestOptions`, a layout that failed or ran out of time names the options of `render`
+    /// to try.
+    static func drawOrExit(
+        _ pathway: Pathway, metrics: PathwayMetrics? = nil, file: String, engine: LayoutEngine? = nil,
+        format: DiagramFormat, timeLimit: Double = RenderWorker.defaultTimeLimit, suggestOptions: Bool = false
+    ) throws -> [UInt8] {
+        let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
+        let shape = DiagramShape(pathway, metrics: metrics)
+        var plan = LayoutPlan(engine: engine, shape: shape)
+        func draw(_ plan: LayoutPlan, within limit: Double) throws(GraphvizError) -> [UInt8] {
+            let dot = PathwayDiagram.dot(pathway, metrics: metrics, lanes: plan.lanes, routeLabels: plan.edgeLabels)
+            return try RenderWorker.current(timeout: limit).render(dot: dot, engine: plan.engine, format: format)
+        }
+        do throws(GraphvizError) {
+            if engine == nil && plan.engine == .dot {
+                let start = Date()
+                do {
+                    return try draw(plan, within: timeLimit / 3)
+                } catch let error where error.timeLimit != nil {
+                    plan = LayoutPlan(engine: .sfdp, shape: shape)
+                    do {
+                        return try draw(plan, within: max(0.1, timeLimit - Date().timeIntervalSince(start)))
+                    } catch let error where error.timeLimit != nil {
+                        var total = GraphvizError(
+                            message: "laying out the diagram with dot, then sfdp, took longer than the limit of"
+                                + " \(String(format: "%g", timeLimit)) s")
+                        total.timeLimit = timeLimit
+                        throw total
+                    }
+                }
+            }
+            return try draw(plan, within: timeLimit)
+        } catch {
+            var advice = ""
+            if suggestOptions && error.timeLimit != nil {
+                advice = plan.engine == .sfdp ? "; try a longer --time-limit"
+                    : "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"
+            } else if suggestOptions && plan.engine == .dot {
+                advice = "; try --layout sfdp"
+            }
+            printError("\(file): error: the diagram could not be drawn: \(error.message)\(advice)")
+            throw Exit.dataError
         }
     }
 

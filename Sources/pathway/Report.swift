@@ -59,13 +59,7 @@ extension PathwayCommand {
                 })
             } else {
                 let metrics = PathwayMetrics(first, betweenness: false)
-                let svg: [UInt8]
-                do throws(GraphvizError) {
-                    svg = try RenderWorker.current().render(dot: PathwayDiagram.dot(first, metrics: metrics), format: .svg)
-                } catch {
-                    printError("\(pathway): error: the diagram could not be drawn: \(error.message)")
-                    throw Exit.dataError
-                }
+                let svg = try PathwayCommand.drawOrExit(first, metrics: metrics, file: pathway, format: .svg)
                 page = HTMLReport.page(
                     first, metrics: metrics, figure: .init(caption: first.title, svg: String(decoding: svg, as: UTF8.self)))
             }

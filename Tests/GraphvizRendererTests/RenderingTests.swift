@@ -67,6 +67,22 @@ import FoundationXML
         #expect(pdf.starts(with: Array("%PDF-".utf8)))
     }
 
+    @Test func aLargeRasterIsShrunkToFitASmallOneIsLeftAlone() throws {
+        func pixels(_ png: [UInt8]) -> (Int, Int) {
+            let word = { (k: Int) in png[k..<k + 4].reduce(0) { $0 << 8 | Int($1) } }
+            return (word(16), word(20))
+        }
+        // 400 boxes in a row, 60 inches wide at full size.
+        let wide = "digraph { rankdir=LR; node [shape=box, width=0.1, fixedsize=true]; "
+            + (0..<399).map { "n\($0) -> n\($0 + 1);" }.joined(separator: " ") + " }"
+        let (width, height) = pixels(try Graphviz.shared.render(dot: wide, format: .png))
+        #expect(width <= 4_800 && width >= 4_700 && height < 100, "\(width) × \(height)")
+        let sample = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
+        let small = pixels(try Graphviz.shared.render(dot: sample, format: .png))
+        let unshrunk = pixels(try Graphviz.shared.render(dot: sample.replacingOccurrences(of: "graph [", with: "graph [size=\"1000,1000\", "), format: .png))
+        #expect(small == unshrunk)
+    }
+
     @Test func malformedDOTGivesGraphvizsMessageThenAGoodOneRenders() throws {
         let bad = "digraph {\n  a -> b;\n  c -> ;\n}\n"
         do {
@@ -79,6 +95,17 @@ import FoundationXML
         let good = try Graphviz.shared.render(dot: "digraph { a -> b }", format: .svg)
         let reader = try read(good)
         #expect(reader.titles.contains("a&#45;&gt;b") || reader.titles.contains("a->b"), "\(reader.titles)")
+    }
+
+    @Test func aFloodOfGraphvizMessagesIsCutToTheFirstFewDistinctOnes() {
+        let flood = (0..<300).map { "libpath/shortest.c:\($0 % 2 == 0 ? 324 : 192): message \($0 % 7)" }.joined(separator: "\n")
+        let error = GraphvizError(graphvizText: flood)
+        let lines = error.message.split(separator: "\n")
+        #expect(lines.count == 4, "\(error.message)")
+        #expect(lines.first == "libpath/shortest.c:324: message 0")
+        #expect(lines.last == "(and 11 more different messages from Graphviz)")
+        #expect(GraphvizError(graphvizText: "Error: syntax error in line 3 near ';'\n").line == 3)
+        #expect(GraphvizError(graphvizText: "one\none\n").message == "one")
     }
 
     @Test func renderingIsDeterministic() throws {
@@ -110,6 +137,26 @@ import FoundationXML
         #expect(reader.text.contains("Hostile \"title\" <&>"))
         #expect(reader.text.contains("missing: gone <clinic>"))
         #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
+    }
+
+    @Test func withoutLanesEachServiceTakesItsSectorsColourAndRoutesCanGoUnlabelled() throws {
+        let pathway = try PathwayFiles.load(Self.samples[0])
+        let dot = PathwayDiagram.dot(pathway, lanes: false, routeLabels: false)
+        #expect(!dot.contains("subgraph") && !dot.contains("xlabel"))
+        #expect(dot.contains("fill: the sector of the organisation that runs the service"))
+        let sectorOf = Dictionary(uniqueKeysWithValues: pathway.organisations.map { ($0.id, $0.sector) })
+        let unreachable = Set(PathwayMetrics(pathway, betweenness: false).unreachable)
+        for service in pathway.services where !unreachable.contains(service.id) {
+            let fill = PathwayDiagram.sectorColours[sectorOf[service.organisation]!]!.fill
+            let line = try #require(dot.split(separator: "\n").first { $0.contains("id=\"svc-\(service.id)\"") })
+            #expect(line.contains("fillcolor=\"\(fill)\""), "\(line)")
+        }
+        // Each route still says its purpose and volume when hovered.
+        #expect(dot.contains("referrals a year"))
+        let svg = try read(try Graphviz.shared.render(dot: dot, engine: .sfdp, format: .svg))
+        #expect(svg.clusters == 0)
+        // The lanes and labels are the default, as the checked-in diagrams are drawn.
+        #expect(PathwayDiagram.dot(pathway) == PathwayDiagram.dot(pathway, lanes: true, routeLabels: true))
     }
 
     @Test func quotingEscapesWhatDOTWouldReadAsSyntax() {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
 /// The command-line tool as a user runs it: exit codes, messages, and no crash on bad input.
 @Suite struct CLITests {
     static let root = URL(fileURLWithPath: #filePath)
@@ -155,6 +159,83 @@ import Testing
         }
         let outputs = (0..<3).map { FileManager.default.contents(atPath: "\(folder)/\($0).svg") }
         #expect(outputs[0] != nil && outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
+
+    /// A seeded pathway-like network of `services` services, written as the CSV pair into
+    /// `folder` by Benchmarks/generate_network.py.
+    func generatedNetwork(_ services: Int, in folder: String) throws -> String {
+        let network = "\(folder)/net-\(services)"
+        let r = try runProgram(
+            "/usr/bin/env", ["python3", "Benchmarks/generate_network.py", "--services", "\(services)", "--seed", "1", network])
+        try #require(r.status == 0, "the generator could not run: \(r.stderr)")
+        return network
+    }
+
+    /// Counts the services drawn in an SVG (`<g id="svc-…" class="node">`) and its lanes,
+    /// failing on malformed XML.
+    final class DrawnServices: NSObject, XMLParserDelegate {
+        var services: Set<String> = []
+        var lanes = 0
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            guard name == "g" else { return }
+            if attributes["class"] == "node", let id = attributes["id"], id.hasPrefix("svc-") { services.insert(id) }
+            if attributes["class"] == "cluster" { lanes += 1 }
+        }
+    }
+
+    @Test func aNetworkOf5000ServicesIsDrawnWithTheDefaultLayout() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let network = try generatedNetwork(5_000, in: folder)
+        let out = "\(folder)/network.svg"
+        let r = try run(["render", network, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let svg = try #require(FileManager.default.contents(atPath: out))
+        // Streamed: libxml2 refuses a single chunk of more than 10 MB, and this SVG is about that.
+        let parser = XMLParser(stream: InputStream(data: svg))
+        let drawn = DrawnServices()
+        parser.delegate = drawn
+        #expect(parser.parse(), "the SVG parses as XML: \(String(describing: parser.parserError))")
+        #expect(drawn.services.count == 5_000)
+        #expect(drawn.services.contains("svc-s0") && drawn.services.contains("svc-s4999"))
+        // Laid out by sfdp, which draws no lanes: sector colours fill the services instead.
+        #expect(drawn.lanes == 0)
+        #expect(String(decoding: svg, as: UTF8.self).contains("fill: the sector of the organisation"))
+    }
+
+    @Test func aDotLayoutPastItsTimeLimitFailsNamingTheLimitAndWritesNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limit-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let network = try generatedNetwork(2_000, in: folder)
+        let out = "\(folder)/network.svg"
+        let r = try run(["render", network, "-o", out, "--layout", "dot", "--time-limit", "0.5"])
+        #expect(r.reason == .exit && r.status == 65)
+        #expect(r.stderr.hasPrefix(
+            "\(network): error: the diagram could not be drawn: laying out the diagram with dot took longer than the limit of 0.5 s; try --layout sfdp"),
+            "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
+    @Test func theAutomaticLayoutDrawsTheSamplesAsDotDoes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("auto-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for file in ["pathways/dementia-london-after.yaml", "pathways/urgent-care-before.yaml"] {
+            #expect(try run(["render", file, "-o", "\(folder)/auto.svg"]).status == 0)
+            #expect(try run(["render", file, "-o", "\(folder)/dot.svg", "--layout", "dot"]).status == 0)
+            let auto = FileManager.default.contents(atPath: "\(folder)/auto.svg")
+            #expect(auto != nil && auto == FileManager.default.contents(atPath: "\(folder)/dot.svg"), "\(file)")
+        }
+        for limit in ["0", "-1", "nan", "100000"] {
+            let r = try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.svg", "--time-limit", limit])
+            #expect(r.status == 64, "--time-limit \(limit)")
+        }
+        let help = try run(["render", "--help"])
+        #expect(help.stdout.contains("auto") && help.stdout.contains("--time-limit"))
     }
 
     @Test func checkedInDiagramsAreCurrent() throws {
