@@ -45,7 +45,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// One result per member, each written by one thread.
-    private final class Parts: @unchecked Sendable {
+    final class Parts: @unchecked Sendable {
         private let storage: UnsafeMutableBufferPointer<[UInt8]>
 
         init(count: Int) {
@@ -81,7 +81,7 @@ public enum JSONValue: Sendable, Equatable {
 
     private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
-    private static func indent(_ count: Int, _ out: inout [UInt8]) {
+    static func indent(_ count: Int, _ out: inout [UInt8]) {
         if count <= spaces.count {
             out.append(contentsOf: spaces[0..<count])
         } else {
@@ -89,7 +89,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func append(_ text: StaticString, _ out: inout [UInt8]) {
+    static func append(_ text: StaticString, _ out: inout [UInt8]) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
@@ -99,11 +99,7 @@ public enum JSONValue: Sendable, Equatable {
         case let .bool(b): Self.append(b ? "true" : "false", &out)
         case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .double(d):
-            if d.isFinite {
-                out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(format: d) : "\(d)").utf8)
-            } else {
-                Self.append("null", &out)
-            }
+            Self.writeDouble(d, to: &out)
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             if items.isEmpty {
@@ -146,7 +142,16 @@ public enum JSONValue: Sendable, Equatable {
 
     /// A JSON string: `"`, `\\` and control characters escaped, and U+2028 and U+2029 too so
     /// the text is also valid JavaScript.
-    private static func writeString(_ s: String, to out: inout [UInt8]) {
+    /// A number in its shortest exact form; a whole one with `.0`, so it stays a float.
+    static func writeDouble(_ d: Double, to out: inout [UInt8]) {
+        if d.isFinite {
+            out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(format: d) : "\(d)").utf8)
+        } else {
+            append("null", &out)
+        }
+    }
+
+    static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in

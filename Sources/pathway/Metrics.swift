@@ -43,7 +43,7 @@ extension PathwayCommand {
                     printError(error.description)
                     throw Exit.dataError
                 }
-                writeStandardOutput(PathwayMetrics(network, betweenness: !noBetweenness).json.serializedBytes())
+                writeStandardOutput(PathwayMetrics(network, betweenness: !noBetweenness).jsonBytes())
             } else {
                 let pathway = try loadOrExit(path)
                 let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)

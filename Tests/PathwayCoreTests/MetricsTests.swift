@@ -184,8 +184,11 @@ import Testing
             let p = try PathwayFiles.load(path)
             let base = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
             // The columnar reader (used by `metrics --json`) must agree with the pathway's.
-            let json = PathwayMetrics(try PathwayFiles.loadNetwork(path)).json.serialized()
+            let metrics = PathwayMetrics(try PathwayFiles.loadNetwork(path))
+            let json = metrics.json.serialized()
             #expect(json == PathwayMetrics(p).json.serialized(), "\(name)")
+            // And the direct writer gives the tree's bytes.
+            #expect(metrics.jsonBytes() == metrics.json.serializedBytes(), "\(name)")
             try json.write(toFile: folder + "/" + base + ".json", atomically: true, encoding: .utf8)
         }
         let compared = try python([oracle, "compare", folder])

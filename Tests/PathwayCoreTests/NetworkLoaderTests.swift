@@ -146,6 +146,11 @@ import Testing
         let fast = PathwayMetrics(network, betweenness: false)
         let thorough = PathwayMetrics(try PathwayFiles.load(path), betweenness: false)
         #expect(fast.json.serialized() == thorough.json.serialized())
+        #expect(fast.jsonBytes() == fast.json.serializedBytes())
+        // Sampled betweenness too (over 10,000 services), and every key.
+        let sampled = PathwayMetrics(network)
+        #expect(sampled.jsonBytes() == sampled.json.serializedBytes())
+        #expect(sampled.betweennessSources == 1000)
         #expect(fast.services == 20_000 && fast.routes > 50_000)
         #expect(fast.functions.values.contains { $0.pointsOfEntry.count > 1 })
     }

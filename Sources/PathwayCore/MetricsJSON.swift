@@ -1,0 +1,189 @@
+import Dispatch
+
+extension PathwayMetrics {
+    /// ``json`` serialised: the same bytes as `json.serializedBytes()`, written straight from
+    /// the metrics without building the tree of values, its members side by side on the cores.
+    ///
+    /// A network of a million services has millions of ids in its lists and hundreds of
+    /// thousands of small objects (bottlenecks, services over capacity); this writes each with
+    /// its keys in their known sorted order instead of a dictionary each.
+    public func jsonBytes() -> [UInt8] {
+        typealias Out = [UInt8]
+        var members: [(key: String, write: @Sendable (inout Out) -> Void)] = [
+            ("pathway", { [title] in JSONValue.writeString(title, to: &$0) }),
+            ("services", { [services] in Self.int(services, &$0) }),
+            ("organisations", { [organisations] in Self.int(organisations, &$0) }),
+            ("routes", { [routes] in Self.int(routes, &$0) }),
+            ("sectors", { [sectors] in Self.int(sectors, &$0) }),
+            ("entryPoints", { [entryPoints] in Self.strings(entryPoints, indent: 2, &$0) }),
+            ("crossBoundaryRoutes", { [crossBoundaryRoutes] in Self.int(crossBoundaryRoutes, &$0) }),
+            ("crossBoundaryShare", { [crossBoundaryShare] in JSONValue.writeDouble(crossBoundaryShare, to: &$0) }),
+            ("ownershipHHI", { [ownershipHHI] in JSONValue.writeDouble(ownershipHHI, to: &$0) }),
+            ("unreachable", { [unreachable] in Self.strings(unreachable, indent: 2, &$0) }),
+            ("deadEnds", { [deadEnds] in Self.strings(deadEnds, indent: 2, &$0) }),
+            (
+                "loops",
+                { [loops] out in
+                    Self.array(loops, indent: 2, &out) { loop, out in Self.strings(loop, indent: 4, &out) }
+                }
+            ),
+            (
+                "bottlenecks",
+                { [bottlenecks] out in
+                    Self.array(bottlenecks, indent: 2, &out) { b, out in
+                        // Keys in sorted order: dominates, id.
+                        JSONValue.append("{\n      \"dominates\": ", &out)
+                        Self.int(b.dominates, &out)
+                        JSONValue.append(",\n      \"id\": ", &out)
+                        JSONValue.writeString(b.id, to: &out)
+                        JSONValue.append("\n    }", &out)
+                    }
+                }
+            ),
+            (
+                "orphanedRoutes",
+                { [orphanedRoutes] out in
+                    Self.array(orphanedRoutes, indent: 2, &out) { r, out in
+                        // from, purpose, to.
+                        JSONValue.append("{\n      \"from\": ", &out)
+                        JSONValue.writeString(r.from, to: &out)
+                        JSONValue.append(",\n      \"purpose\": ", &out)
+                        if let purpose = r.purpose {
+                            JSONValue.writeString(purpose, to: &out)
+                        } else {
+                            JSONValue.append("null", &out)
+                        }
+                        JSONValue.append(",\n      \"to\": ", &out)
+                        JSONValue.writeString(r.to, to: &out)
+                        JSONValue.append("\n    }", &out)
+                    }
+                }
+            ),
+            (
+                "overCapacity",
+                { [overCapacity] out in
+                    Self.array(overCapacity, indent: 2, &out) { c, out in
+                        // capacity, id, inbound.
+                        JSONValue.append("{\n      \"capacity\": ", &out)
+                        Self.int(c.capacity, &out)
+                        JSONValue.append(",\n      \"id\": ", &out)
+                        JSONValue.writeString(c.id, to: &out)
+                        JSONValue.append(",\n      \"inbound\": ", &out)
+                        Self.int(c.inbound, &out)
+                        JSONValue.append("\n    }", &out)
+                    }
+                }
+            ),
+            ("functions", { [functions] out in Self.functions(functions, &out) }),
+        ]
+        if let betweenness {
+            members.append(
+                (
+                    "betweenness",
+                    { out in
+                        Self.object(betweenness.keys.sorted(by: Self.byBytes), indent: 2, &out) { id, out in
+                            JSONValue.writeDouble(betweenness[id]!, to: &out)
+                        }
+                    }
+                ))
+            if let sources = betweennessSources, sources < services {
+                members.append(("betweennessSources", { Self.int(sources, &$0) }))
+            }
+        }
+        members.sort { Self.byBytes($0.key, $1.key) }
+        let parts = JSONValue.Parts(count: members.count)
+        let writers = members.map(\.write)
+        DispatchQueue.concurrentPerform(iterations: members.count) { k in
+            var part: Out = []
+            writers[k](&part)
+            parts.set(k, part)
+        }
+        let values = parts.values
+        var out: Out = []
+        out.reserveCapacity(values.reduce(64) { $0 + $1.count + 64 })
+        Self.object(members.indices.map { $0 }, keys: members.map(\.key), indent: 0, &out) { k, out in
+            out.append(contentsOf: values[k])
+        }
+        out.append(0x0A)
+        return out
+    }
+
+    /// The `functions` object: each function's object written on the cores, keys in order.
+    private static func functions(_ functions: [String: FunctionMetrics], _ out: inout [UInt8]) {
+        let words = functions.keys.sorted(by: byBytes)
+        let parts = JSONValue.Parts(count: words.count)
+        DispatchQueue.concurrentPerform(iterations: words.count) { k in
+            let f = functions[words[k]]!
+            var part: [UInt8] = []
+            // minBoundaries, minReferrals, pointsOfEntry, providers, singlePointOfEntry.
+            JSONValue.append("{\n      \"minBoundaries\": ", &part)
+            optionalInt(f.minBoundaries, &part)
+            JSONValue.append(",\n      \"minReferrals\": ", &part)
+            optionalInt(f.minReferrals, &part)
+            JSONValue.append(",\n      \"pointsOfEntry\": ", &part)
+            strings(f.pointsOfEntry, indent: 6, &part)
+            JSONValue.append(",\n      \"providers\": ", &part)
+            strings(f.providers, indent: 6, &part)
+            JSONValue.append(",\n      \"singlePointOfEntry\": ", &part)
+            JSONValue.append(f.singlePointOfEntry ? "true" : "false", &part)
+            JSONValue.append("\n    }", &part)
+            parts.set(k, part)
+        }
+        let values = parts.values
+        object(Array(words.indices), keys: words, indent: 2, &out) { k, out in out.append(contentsOf: values[k]) }
+    }
+
+    private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    private static func int(_ value: Int, _ out: inout [UInt8]) { out.append(contentsOf: String(value).utf8) }
+
+    private static func optionalInt(_ value: Int?, _ out: inout [UInt8]) {
+        if let value { int(value, &out) } else { JSONValue.append("null", &out) }
+    }
+
+    /// An array as ``JSONValue`` writes it: `[]`, or one element a line at `indent + 2`.
+    private static func array<T>(
+        _ items: [T], indent: Int, _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void
+    ) {
+        if items.isEmpty {
+            JSONValue.append("[]", &out)
+            return
+        }
+        JSONValue.append("[\n", &out)
+        for (k, item) in items.enumerated() {
+            JSONValue.indent(indent + 2, &out)
+            element(item, &out)
+            JSONValue.append(k + 1 < items.count ? ",\n" : "\n", &out)
+        }
+        JSONValue.indent(indent, &out)
+        JSONValue.append("]", &out)
+    }
+
+    private static func strings(_ items: [String], indent: Int, _ out: inout [UInt8]) {
+        array(items, indent: indent, &out) { JSONValue.writeString($0, to: &$1) }
+    }
+
+    /// An object whose keys are `keys` (already sorted), with `value` writing each value.
+    private static func object<T>(
+        _ items: [T], keys: [String], indent: Int, _ out: inout [UInt8], _ value: (T, inout [UInt8]) -> Void
+    ) {
+        if items.isEmpty {
+            JSONValue.append("{}", &out)
+            return
+        }
+        JSONValue.append("{\n", &out)
+        for (k, item) in items.enumerated() {
+            JSONValue.indent(indent + 2, &out)
+            JSONValue.writeString(keys[k], to: &out)
+            JSONValue.append(": ", &out)
+            value(item, &out)
+            JSONValue.append(k + 1 < items.count ? ",\n" : "\n", &out)
+        }
+        JSONValue.indent(indent, &out)
+        JSONValue.append("}", &out)
+    }
+
+    private static func object(_ keys: [String], indent: Int, _ out: inout [UInt8], _ value: (String, inout [UInt8]) -> Void) {
+        object(keys, keys: keys, indent: indent, &out, value)
+    }
+}
