@@ -8,7 +8,8 @@ entries (unreachable), strongly connected components (loops), dominators from a 
 joined to every entry (bottlenecks and how many services each dominates), BFS hop counts and 0-1
 boundary counts from the entries (minReferrals, minBoundaries), the points of entry of every
 function, crossBoundaryRoutes, deadEnds, ownershipHHI and overCapacity (pathway-format.md,
-section 2). Wall time and peak memory (maximum resident set size) are those of that process.
+section 2). Wall time and peak memory (maximum resident set size) are those of that process; each
+run starts with both files in the page cache.
 Every tool prints a small summary (counts and digests of every metric); each must match pathway's.
 
     python3 Benchmarks/compare.py                     # sizes 1000 10000 100000 1000000, all tools
@@ -381,6 +382,18 @@ def measure(command, stdout_path, rss_path, timeout):
     return proc.returncode, wall, peak, err.decode(errors="replace")
 
 
+def warm_page_cache(folder):
+    """Reads both CSV files once, so that every tool starts with them in the page cache: no tool
+    pays for the disk, and the order the tools run in does not matter (the kernel may have
+    evicted files left untouched for a while)."""
+    for name in ("services.csv", "routes.csv"):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                while f.read(1 << 24):
+                    pass
+
+
 def run_tool(tool, folder, args):
     """One measured run; returns a result dict (status ok/timeout/failed, wall, peak, summary)."""
     stem = os.path.join(args.work, f"{tool}-{os.path.basename(folder)}")
@@ -390,6 +403,7 @@ def run_tool(tool, folder, args):
     else:
         command = [sys.executable, os.path.abspath(__file__), "--worker", tool, folder]
         ok_codes = (0,)
+    warm_page_cache(folder)
     code, wall, peak, err = measure(command, stem + ".out", stem + ".rss", args.timeout)
     result = {"tool": tool, "wall": wall, "peak": peak, "summary": None, "load": None}
     if code == "timeout":

@@ -329,12 +329,15 @@ private struct PlainCSV {
         return true
     }
 
-    /// A count: -1 when empty, nil unless plain digits within ``Limits/maximumCount``.
+    /// A count: -1 when empty, nil unless digits (after an optional `+`, as the format
+    /// allows) within ``Limits/maximumCount``.
     func count(_ range: Range<Int>) -> Int? {
         if range.isEmpty { return -1 }
-        guard range.count <= 13 else { return nil }
+        var digits = range
+        if bytes[range.lowerBound] == UInt8(ascii: "+") { digits = range.lowerBound + 1..<range.upperBound }
+        guard !digits.isEmpty, digits.count <= 13 else { return nil }
         var value = 0
-        for k in range {
+        for k in digits {
             let b = bytes[k]
             guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(b - UInt8(ascii: "0"))

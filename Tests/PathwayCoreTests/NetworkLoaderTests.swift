@@ -45,7 +45,7 @@ import Testing
         ("no routes file", "\(header)\nsolo,Solo,org,other,true,false,,\n", nil, true),
         ("only required columns", "id,organisation,sector\na,o,acute\nb,o,acute\n", "from,to\na,b\nb,a\n", true),
         ("a byte-order mark", "\u{FEFF}\(header)\na,A,o,acute,true,false,f,\n", "from,to\na,a\n", false),
-        ("a plus sign", "\(header)\na,A,o,acute,true,false,f,+5\n", "from,to,volume\na,a,+7\n", false),
+        ("a plus sign", "\(header)\na,A,o,acute,true,false,f,+5\n", "from,to,volume\na,a,+7\n", true),
         ("a quoted id", "\(header)\n\"a\",A,o,acute,true,false,f,\n", "from,to\n\"a\",a\n", false),
         ("non-ASCII names", "\(header)\nא,x,o,acute,true,false,f,\n".replacingOccurrences(of: "א,x", with: "a,Ünïcödé שלום"), "from,to\na,a\n", true),
     ]
@@ -60,6 +60,8 @@ import Testing
         ("bad bool", "\(header)\na,x,o,acute,yes,false,,\n", nil),
         ("negative capacity", "\(header)\na,x,o,acute,true,false,,-3\n", nil),
         ("capacity not a number", "\(header)\na,x,o,acute,true,false,,12x\n", nil),
+        ("a lone plus sign", "\(header)\na,x,o,acute,true,false,,+\n", nil),
+        ("plus then minus", "\(header)\na,x,o,acute,true,false,,+-5\n", nil),
         ("huge capacity", "\(header)\na,x,o,acute,true,false,,99999999999999\n", nil),
         ("bad function word", "\(header)\na,x,o,acute,true,false,Diagnosis,\n", nil),
         ("empty function item", "\(header)\na,x,o,acute,true,false,diagnosis; ;triage,\n", nil),
