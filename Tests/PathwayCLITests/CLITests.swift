@@ -93,6 +93,23 @@ import FoundationXML
         #expect(diagnosis?["pointsOfEntry"] as? [String] == ["memory-service"])
     }
 
+    /// A CSV network goes through the columnar reader: the whole JSON, the same every run.
+    @Test func metricsJSONOfALargeCSVNetworkIsWholeAndStable() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pathway-cli-network-\(ProcessInfo.processInfo.processIdentifier)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try runProgram(
+            "/usr/bin/env", ["python3", "Benchmarks/generate_network.py", "--services", "30000", "--seed", "3", folder])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let a = try run(["metrics", "--json", "--no-betweenness", folder])
+        let b = try run(["metrics", "--json", "--no-betweenness", folder + "/services.csv"])
+        #expect(a.status == 0 && a.stdout == b.stdout && a.stdout.hasSuffix("}\n"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+        #expect(json["services"] as? Int == 30_000 && json["routes"] as? Int == 90_000)
+        #expect((json["unreachable"] as? [String])?.count ?? 0 > 0)
+        #expect(json["betweenness"] == nil)
+    }
+
     @Test func readableMetricsExplainTheNumbers() throws {
         let r = try run(["metrics", "pathways/dementia-london-before.yaml"])
         #expect(r.status == 0)
