@@ -96,69 +96,6 @@ public struct PathwayMetrics: Sendable {
 
         entryPoints = order.sorted(graph.entries.map { Int32($0) }, graph.ids)
 
-        var crossing = 0
-        graph.offsets.withUnsafeBufferPointer { offsets in
-            graph.targets.withUnsafeBufferPointer { targets in
-                graph.organisation.withUnsafeBufferPointer { organisation in
-                    for v in 0..<n {
-                        let own = organisation[v]
-                        for k in offsets[v]..<offsets[v + 1] where organisation[Int(targets[k])] != own {
-                            crossing += 1
-                        }
-                    }
-                }
-            }
-        }
-        crossBoundaryRoutes = crossing
-        crossBoundaryShare = routes == 0 ? 0 : Double(crossing) / Double(routes)
-
-        // "Σ over organisations of (services it runs / |S|)²"
-        var run = [Int](repeating: 0, count: graph.organisationIDs.count)
-        for v in 0..<n { run[Int(graph.organisation[v])] += 1 }
-        ownershipHHI = run.reduce(0.0) { $0 + (Double($1) / Double(n)) * (Double($1) / Double(n)) }
-
-        unreachable = order.sorted((0..<n).filter { referrals[$0] < 0 }.map { Int32($0) }, graph.ids)
-
-        deadEnds = order.sorted(
-            (0..<n).filter { graph.offsets[$0] == graph.offsets[$0 + 1] && !graph.isTerminal[$0] }
-                .map { Int32($0) }, graph.ids)
-
-        // "strongly connected components of (S, R) with more than one service, plus services
-        // with a route to themselves"
-        let (component, componentCount) = components
-        var size = [Int32](repeating: 0, count: componentCount)
-        for v in 0..<n { size[Int(component[v])] += 1 }
-        var cyclic = size.map { $0 > 1 }
-        for v in 0..<n where !cyclic[Int(component[v])] && graph.successors(of: v).contains(Int32(v)) {
-            cyclic[Int(component[v])] = true
-        }
-        var loopOf = [Int32](repeating: -1, count: componentCount)
-        var loopMembers: [[Int32]] = []
-        for v in 0..<n where cyclic[Int(component[v])] {
-            let c = Int(component[v])
-            if loopOf[c] < 0 {
-                loopOf[c] = Int32(loopMembers.count)
-                loopMembers.append([])
-            }
-            loopMembers[Int(loopOf[c])].append(Int32(v))
-        }
-        let rankedLoops = loopMembers.map { members in members.map { order.rank[Int($0)] }.sorted() }
-            .sorted { $0.lexicographicallyPrecedes($1) }
-        loops = rankedLoops.map { $0.map { graph.ids[Int(order.order[Int($0)])] } }
-
-        bottlenecks = order.sorted(
-            (0..<n).filter { !graph.isEntry[$0] && dominators.dominatedCount[$0] > 0 }.map { Int32($0) }
-        ).map { Bottleneck(id: graph.ids[Int($0)], dominates: dominators.dominatedCount[Int($0)]) }
-
-        orphanedRoutes = network.orphanedRoutes
-
-        overCapacity = order.sorted(
-            (0..<n).filter { network.capacity[$0] >= 0 && network.inboundVolume[$0] > network.capacity[$0] }
-                .map { Int32($0) }
-        ).map {
-            CapacityExcess(id: graph.ids[Int($0)], inbound: network.inboundVolume[Int($0)], capacity: network.capacity[Int($0)])
-        }
-
         let all = network.functions
         func measure(_ range: Range<Int>) -> [(String, FunctionMetrics)] {
             range.map { f in
@@ -178,8 +115,81 @@ public struct PathwayMetrics: Sendable {
             }
         }
         let half = all.count / 2
-        let (early, late) = Parallel.both({ measure(0..<half) }, { measure(half..<all.count) })
+
+        // The lists, half on each core.
+        let (
+            (crossing, unreachable, bottlenecks, overCapacity, early),
+            (deadEnds, loops, late)
+        ) = Parallel.both(
+            {
+                var crossing = 0
+                graph.offsets.withUnsafeBufferPointer { offsets in
+                    graph.targets.withUnsafeBufferPointer { targets in
+                        graph.organisation.withUnsafeBufferPointer { organisation in
+                            for v in 0..<n {
+                                let own = organisation[v]
+                                for k in offsets[v]..<offsets[v + 1] where organisation[Int(targets[k])] != own {
+                                    crossing += 1
+                                }
+                            }
+                        }
+                    }
+                }
+                let unreachable = order.sorted((0..<n).filter { referrals[$0] < 0 }.map { Int32($0) }, graph.ids)
+                let bottlenecks = order.sorted(
+                    (0..<n).filter { !graph.isEntry[$0] && dominators.dominatedCount[$0] > 0 }.map { Int32($0) }
+                ).map { Bottleneck(id: graph.ids[Int($0)], dominates: dominators.dominatedCount[Int($0)]) }
+                let overCapacity = order.sorted(
+                    (0..<n).filter { network.capacity[$0] >= 0 && network.inboundVolume[$0] > network.capacity[$0] }
+                        .map { Int32($0) }
+                ).map {
+                    CapacityExcess(
+                        id: graph.ids[Int($0)], inbound: network.inboundVolume[Int($0)], capacity: network.capacity[Int($0)])
+                }
+                return (crossing, unreachable, bottlenecks, overCapacity, measure(0..<half))
+            },
+            {
+                let deadEnds = order.sorted(
+                    (0..<n).filter { graph.offsets[$0] == graph.offsets[$0 + 1] && !graph.isTerminal[$0] }
+                        .map { Int32($0) }, graph.ids)
+                // "strongly connected components of (S, R) with more than one service, plus
+                // services with a route to themselves"
+                let (component, componentCount) = components
+                var size = [Int32](repeating: 0, count: componentCount)
+                for v in 0..<n { size[Int(component[v])] += 1 }
+                var cyclic = size.map { $0 > 1 }
+                for v in 0..<n where !cyclic[Int(component[v])] && graph.successors(of: v).contains(Int32(v)) {
+                    cyclic[Int(component[v])] = true
+                }
+                var loopOf = [Int32](repeating: -1, count: componentCount)
+                var loopMembers: [[Int32]] = []
+                for v in 0..<n where cyclic[Int(component[v])] {
+                    let c = Int(component[v])
+                    if loopOf[c] < 0 {
+                        loopOf[c] = Int32(loopMembers.count)
+                        loopMembers.append([])
+                    }
+                    loopMembers[Int(loopOf[c])].append(Int32(v))
+                }
+                let rankedLoops = loopMembers.map { members in members.map { order.rank[Int($0)] }.sorted() }
+                    .sorted { $0.lexicographicallyPrecedes($1) }
+                let loops = rankedLoops.map { $0.map { graph.ids[Int(order.order[Int($0)])] } }
+                return (deadEnds, loops, measure(half..<all.count))
+            })
+        crossBoundaryRoutes = crossing
+        crossBoundaryShare = routes == 0 ? 0 : Double(crossing) / Double(routes)
+        self.unreachable = unreachable
+        self.deadEnds = deadEnds
+        self.loops = loops
+        self.bottlenecks = bottlenecks
+        self.overCapacity = overCapacity
+        orphanedRoutes = network.orphanedRoutes
         functions = Dictionary(uniqueKeysWithValues: early + late)
+
+        // "Σ over organisations of (services it runs / |S|)²"
+        var run = [Int](repeating: 0, count: graph.organisationIDs.count)
+        for v in 0..<n { run[Int(graph.organisation[v])] += 1 }
+        ownershipHHI = run.reduce(0.0) { $0 + (Double($1) / Double(n)) * (Double($1) / Double(n)) }
 
         if betweenness {
             let (values, sources) = graph.betweenness()

@@ -8,6 +8,11 @@ extension PathwayMetrics {
     /// thousands of small objects (bottlenecks, services over capacity); this writes each with
     /// its keys in their known sorted order instead of a dictionary each.
     public func jsonBytes() -> [UInt8] {
+        Array(jsonChunks().joined())
+    }
+
+    /// ``jsonBytes()`` in pieces, to be written one after another without joining them.
+    public func jsonChunks() -> [[UInt8]] {
         typealias Out = [UInt8]
         var members: [(key: String, write: @Sendable (inout Out) -> Void)] = [
             ("pathway", { [title] in JSONValue.writeString(title, to: &$0) }),
@@ -98,14 +103,23 @@ extension PathwayMetrics {
             writers[k](&part)
             parts.set(k, part)
         }
+        // The pieces in order: the text around each member, then the member's value.
         let values = parts.values
-        var out: Out = []
-        out.reserveCapacity(values.reduce(64) { $0 + $1.count + 64 })
-        Self.object(members.indices.map { $0 }, keys: members.map(\.key), indent: 0, &out) { k, out in
-            out.append(contentsOf: values[k])
+        var chunks: [Out] = []
+        var between: Out = []
+        JSONValue.append("{\n", &between)
+        for k in members.indices {
+            JSONValue.indent(2, &between)
+            JSONValue.writeString(members[k].key, to: &between)
+            JSONValue.append(": ", &between)
+            chunks.append(between)
+            chunks.append(values[k])
+            between = []
+            JSONValue.append(k + 1 < members.count ? ",\n" : "\n", &between)
         }
-        out.append(0x0A)
-        return out
+        JSONValue.append("}\n", &between)
+        chunks.append(between)
+        return chunks
     }
 
     /// The `functions` object: each function's object written on the cores, keys in order.

@@ -44,7 +44,9 @@ extension PathwayCommand {
                     printError(error.description)
                     throw Exit.dataError
                 }
-                writeStandardOutput(PathwayMetrics(network, betweenness: !noBetweenness).jsonBytes())
+                for chunk in PathwayMetrics(network, betweenness: !noBetweenness).jsonChunks() {
+                    writeStandardOutput(chunk)
+                }
                 // Done: the process's memory goes back with it, without freeing each array.
                 Foundation.exit(0)
             } else {
