@@ -173,8 +173,36 @@ extension PathwayMetrics {
         JSONValue.append("]", &out)
     }
 
+    /// An array of strings, as ``array(_:indent:_:_:)`` writes it, with each line's indent and
+    /// quote written from one prepared prefix and plain strings (every id) copied as they are.
     private static func strings(_ items: [String], indent: Int, _ out: inout [UInt8]) {
-        array(items, indent: indent, &out) { JSONValue.writeString($0, to: &$1) }
+        if items.isEmpty {
+            JSONValue.append("[]", &out)
+            return
+        }
+        let prefix = [UInt8](repeating: 0x20, count: indent + 2) + [UInt8(ascii: "\"")]
+        out.reserveCapacity(out.count + items.count * (indent + 20) + indent + 4)
+        JSONValue.append("[\n", &out)
+        for (k, item) in items.enumerated() {
+            var item = item
+            let plain = item.withUTF8 { bytes -> Bool in
+                for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b >= 0xE2 {
+                    return false
+                }
+                out.append(contentsOf: prefix)
+                out.append(contentsOf: bytes)
+                return true
+            }
+            if plain {
+                out.append(UInt8(ascii: "\""))
+            } else {
+                JSONValue.indent(indent + 2, &out)
+                JSONValue.writeString(item, to: &out)
+            }
+            JSONValue.append(k + 1 < items.count ? ",\n" : "\n", &out)
+        }
+        JSONValue.indent(indent, &out)
+        JSONValue.append("]", &out)
     }
 
     /// An object whose keys are `keys` (already sorted), with `value` writing each value.
