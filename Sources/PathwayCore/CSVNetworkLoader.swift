@@ -494,45 +494,28 @@ struct RouteTokens {
 
     init?(_ bytes: [UInt8]) {
         self.bytes = bytes
-        guard bytes.count < Int(UInt32.max) else { return nil }
-        guard let parsed = bytes.withUnsafeBufferPointer({ Self.parse($0) }) else { return nil }
-        (fromStart, fromEnd, fromHash, toStart, toEnd, toHash, volume, purpose, informal, purposes, recordStart) =
-            parsed
+        guard bytes.count < Int(UInt32.max), bytes.withUnsafeBufferPointer({ parse($0) }) else { return nil }
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>)
-        -> (
-            [UInt32], [UInt32], [UInt64], [UInt32], [UInt32], [UInt64], [Int], [Int32], [Bool], IDTable,
-            [UInt32]
-        )?
-    {
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return nil }
+    /// Reads every record into the columns; false when the file needs the thorough reader.
+    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return false }
         var csv = PlainCSV(bytes: bytes)
-        guard let columns = csv.header(known: known, required: ["from", "to"]) else { return nil }
+        guard let columns = csv.header(known: Self.known, required: ["from", "to"]) else { return false }
         let estimate = bytes.count / 30 + 16
-        var fromStart: [UInt32] = []
-        var fromEnd: [UInt32] = []
-        var fromHash: [UInt64] = []
-        var toStart: [UInt32] = []
-        var toEnd: [UInt32] = []
-        var toHash: [UInt64] = []
-        var volume: [Int] = []
-        var purpose: [Int32] = []
-        var informal: [Bool] = []
-        var recordStart: [UInt32] = []
-        fromStart.reserveCapacity(estimate)
-        fromEnd.reserveCapacity(estimate)
-        fromHash.reserveCapacity(estimate)
-        toStart.reserveCapacity(estimate)
-        toEnd.reserveCapacity(estimate)
-        toHash.reserveCapacity(estimate)
-        volume.reserveCapacity(estimate)
-        purpose.reserveCapacity(estimate)
-        informal.reserveCapacity(estimate)
-        recordStart.reserveCapacity(estimate)
-        var purposes = IDTable()
+        func reserve<T>(_ column: inout [T]) { column.reserveCapacity(estimate) }
+        reserve(&fromStart)
+        reserve(&fromEnd)
+        reserve(&fromHash)
+        reserve(&toStart)
+        reserve(&toEnd)
+        reserve(&toHash)
+        reserve(&volume)
+        reserve(&purpose)
+        reserve(&informal)
+        reserve(&recordStart)
         let width = columns.count
-        let noteColumn = known.firstIndex(of: "note")!
+        let noteColumn = Self.known.firstIndex(of: "note")!
         while csv.startRecord() {
             let start = csv.index
             var from: Range<Int>?
@@ -543,15 +526,15 @@ struct RouteTokens {
             for k in 0..<width {
                 let column = columns[k]
                 if column == noteColumn {
-                    guard csv.skipField() else { return nil }
+                    guard csv.skipField() else { return false }
                 } else {
-                    guard let range = csv.field() else { return nil }
+                    guard let range = csv.field() else { return false }
                     switch column {
                     case 0: from = range
                     case 1: to = range
                     case 2:
                         if !range.isEmpty {
-                            guard csv.isKebabWord(range) else { return nil }
+                            guard csv.isKebabWord(range) else { return false }
                             word = Int32(purposes.insert(UnsafeBufferPointer(rebasing: bytes[range])).position)
                         }
                     case 3:
@@ -561,16 +544,16 @@ struct RouteTokens {
                         } else if text.elementsEqual("informal".utf8) {
                             isInformal = true
                         } else {
-                            return nil
+                            return false
                         }
                     default:
-                        guard let value = csv.count(range) else { return nil }
+                        guard let value = csv.count(range) else { return false }
                         count = value
                     }
                 }
-                guard csv.separator(after: k, of: width) else { return nil }
+                guard csv.separator(after: k, of: width) else { return false }
             }
-            guard let from, csv.isID(from), let to, csv.isID(to) else { return nil }
+            guard let from, csv.isID(from), let to, csv.isID(to) else { return false }
             fromStart.append(UInt32(from.lowerBound))
             fromEnd.append(UInt32(from.upperBound))
             fromHash.append(IDTable.hash(UnsafeBufferPointer(rebasing: bytes[from])))
@@ -582,7 +565,7 @@ struct RouteTokens {
             informal.append(isInformal)
             recordStart.append(UInt32(start))
         }
-        return (fromStart, fromEnd, fromHash, toStart, toEnd, toHash, volume, purpose, informal, purposes, recordStart)
+        return true
     }
 
     private func text(_ start: UInt32, _ end: UInt32) -> String {
