@@ -257,6 +257,22 @@ private struct PlainCSV {
         return true
     }
 
+    /// Reads one record: the free-text column (a name or note, which may be quoted) is stepped
+    /// over, and every other field handed to `body` with its column; false when the record is
+    /// not plain or `body` refuses a field.
+    @inline(__always)
+    mutating func readRecord(columns: [Int], freeText: Int, _ body: (Int, Range<Int>) -> Bool) -> Bool {
+        for k in columns.indices {
+            if columns[k] == freeText {
+                guard skipField() else { return false }
+            } else {
+                guard let range = field(), body(columns[k], range) else { return false }
+            }
+            guard separator(after: k, of: columns.count) else { return false }
+        }
+        return true
+    }
+
     /// The header's column names, if plain and known, each once, with the required ones.
     mutating func header(known: [String], required: [String]) -> [Int]? {
         guard startRecord() else { return nil }
@@ -399,7 +415,8 @@ struct ServiceColumns {
         isTerminal.reserveCapacity(estimate)
         capacity.reserveCapacity(estimate)
         var words = IDTable()
-        let width = columns.count
+        // Reads field values; `csv` moves through the records.
+        let fields = PlainCSV(bytes: bytes)
         let nameColumn = Self.known.firstIndex(of: "name")!
         var rowWords: [Int32] = []
         while csv.startRecord() {
@@ -410,42 +427,34 @@ struct ServiceColumns {
             var terminal = false
             var cap = -1
             rowWords.removeAll(keepingCapacity: true)
-            for k in 0..<width {
-                let column = columns[k]
-                if column == nameColumn {
-                    guard csv.skipField() else { return nil }
-                } else {
-                    guard let range = csv.field() else { return nil }
-                    switch column {
-                    case 0: id = range
-                    case 2: org = range
-                    case 3:
-                        let text = UnsafeBufferPointer(rebasing: bytes[range])
-                        guard let s = Self.sectors.firstIndex(where: { PlainCSV.matches(text, $0) }) else {
-                            return nil
-                        }
-                        sector = s
-                    case 4:
-                        guard let value = csv.bool(range) else { return nil }
-                        entry = value ?? false
-                    case 5:
-                        guard let value = csv.bool(range) else { return nil }
-                        terminal = value ?? false
-                    case 6:
-                        let valid = csv.forEachItem(range, valid: csv.isKebabWord) { item in
-                            let word = Int32(words.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
-                            if !rowWords.contains(word) { rowWords.append(word) }
-                        }
-                        guard valid else { return nil }
-                    case 7:
-                        guard let value = csv.count(range) else { return nil }
-                        cap = value
-                    default:
-                        guard csv.forEachItem(range, valid: csv.isID, { _ in }) else { return nil }
+            let plain = csv.readRecord(columns: columns, freeText: nameColumn) { column, range in
+                switch column {
+                case 0: id = range
+                case 2: org = range
+                case 3:
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    guard let s = Self.sectors.firstIndex(where: { PlainCSV.matches(text, $0) }) else { return false }
+                    sector = s
+                case 4:
+                    guard let value = fields.bool(range) else { return false }
+                    entry = value ?? false
+                case 5:
+                    guard let value = fields.bool(range) else { return false }
+                    terminal = value ?? false
+                case 6:
+                    return fields.forEachItem(range, valid: fields.isKebabWord) { item in
+                        let word = Int32(words.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
+                        if !rowWords.contains(word) { rowWords.append(word) }
                     }
+                case 7:
+                    guard let value = fields.count(range) else { return false }
+                    cap = value
+                default:
+                    return fields.forEachItem(range, valid: fields.isID, { _ in })
                 }
-                guard csv.separator(after: k, of: width) else { return nil }
+                return true
             }
+            guard plain else { return nil }
             guard let id, csv.isID(id), let org, csv.isID(org), sector >= 0 else { return nil }
             let v = ids.count
             guard ids.insert(UnsafeBufferPointer(rebasing: bytes[id])).inserted else { return nil }
@@ -514,7 +523,8 @@ struct RouteTokens {
         reserve(&purpose)
         reserve(&informal)
         reserve(&recordStart)
-        let width = columns.count
+        // Reads field values; `csv` moves through the records.
+        let fields = PlainCSV(bytes: bytes)
         let noteColumn = Self.known.firstIndex(of: "note")!
         while csv.startRecord() {
             let start = csv.index
@@ -523,36 +533,31 @@ struct RouteTokens {
             var word: Int32 = -1
             var isInformal = false
             var count = -1
-            for k in 0..<width {
-                let column = columns[k]
-                if column == noteColumn {
-                    guard csv.skipField() else { return false }
-                } else {
-                    guard let range = csv.field() else { return false }
-                    switch column {
-                    case 0: from = range
-                    case 1: to = range
-                    case 2:
-                        if !range.isEmpty {
-                            guard csv.isKebabWord(range) else { return false }
-                            word = Int32(purposes.insert(UnsafeBufferPointer(rebasing: bytes[range])).position)
-                        }
-                    case 3:
-                        let text = UnsafeBufferPointer(rebasing: bytes[range])
-                        if text.isEmpty || text.elementsEqual("formal".utf8) {
-                            isInformal = false
-                        } else if text.elementsEqual("informal".utf8) {
-                            isInformal = true
-                        } else {
-                            return false
-                        }
-                    default:
-                        guard let value = csv.count(range) else { return false }
-                        count = value
+            let plain = csv.readRecord(columns: columns, freeText: noteColumn) { column, range in
+                switch column {
+                case 0: from = range
+                case 1: to = range
+                case 2:
+                    if !range.isEmpty {
+                        guard fields.isKebabWord(range) else { return false }
+                        word = Int32(purposes.insert(UnsafeBufferPointer(rebasing: bytes[range])).position)
                     }
+                case 3:
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    if text.isEmpty || text.elementsEqual("formal".utf8) {
+                        isInformal = false
+                    } else if text.elementsEqual("informal".utf8) {
+                        isInformal = true
+                    } else {
+                        return false
+                    }
+                default:
+                    guard let value = fields.count(range) else { return false }
+                    count = value
                 }
-                guard csv.separator(after: k, of: width) else { return false }
+                return true
             }
+            guard plain else { return false }
             guard let from, csv.isID(from), let to, csv.isID(to) else { return false }
             fromStart.append(UInt32(from.lowerBound))
             fromEnd.append(UInt32(from.upperBound))

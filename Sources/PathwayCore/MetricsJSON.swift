@@ -36,12 +36,8 @@ extension PathwayMetrics {
                 "bottlenecks",
                 { [bottlenecks] out in
                     Self.array(bottlenecks, indent: 2, &out) { b, out in
-                        // Keys in sorted order: dominates, id.
-                        JSONValue.append("{\n      \"dominates\": ", &out)
-                        Self.int(b.dominates, &out)
-                        JSONValue.append(",\n      \"id\": ", &out)
-                        JSONValue.writeString(b.id, to: &out)
-                        JSONValue.append("\n    }", &out)
+                        Self.element(
+                            &out, ["dominates": { Self.int(b.dominates, &$0) }, "id": { JSONValue.writeString(b.id, to: &$0) }])
                     }
                 }
             ),
@@ -49,18 +45,19 @@ extension PathwayMetrics {
                 "orphanedRoutes",
                 { [orphanedRoutes] out in
                     Self.array(orphanedRoutes, indent: 2, &out) { r, out in
-                        // from, purpose, to.
-                        JSONValue.append("{\n      \"from\": ", &out)
-                        JSONValue.writeString(r.from, to: &out)
-                        JSONValue.append(",\n      \"purpose\": ", &out)
-                        if let purpose = r.purpose {
-                            JSONValue.writeString(purpose, to: &out)
-                        } else {
-                            JSONValue.append("null", &out)
-                        }
-                        JSONValue.append(",\n      \"to\": ", &out)
-                        JSONValue.writeString(r.to, to: &out)
-                        JSONValue.append("\n    }", &out)
+                        Self.element(
+                            &out,
+                            [
+                                "from": { JSONValue.writeString(r.from, to: &$0) },
+                                "purpose": { out in
+                                    if let purpose = r.purpose {
+                                        JSONValue.writeString(purpose, to: &out)
+                                    } else {
+                                        JSONValue.append("null", &out)
+                                    }
+                                },
+                                "to": { JSONValue.writeString(r.to, to: &$0) },
+                            ])
                     }
                 }
             ),
@@ -68,14 +65,12 @@ extension PathwayMetrics {
                 "overCapacity",
                 { [overCapacity] out in
                     Self.array(overCapacity, indent: 2, &out) { c, out in
-                        // capacity, id, inbound.
-                        JSONValue.append("{\n      \"capacity\": ", &out)
-                        Self.int(c.capacity, &out)
-                        JSONValue.append(",\n      \"id\": ", &out)
-                        JSONValue.writeString(c.id, to: &out)
-                        JSONValue.append(",\n      \"inbound\": ", &out)
-                        Self.int(c.inbound, &out)
-                        JSONValue.append("\n    }", &out)
+                        Self.element(
+                            &out,
+                            [
+                                "capacity": { Self.int(c.capacity, &$0) }, "id": { JSONValue.writeString(c.id, to: &$0) },
+                                "inbound": { Self.int(c.inbound, &$0) },
+                            ])
                     }
                 }
             ),
@@ -129,22 +124,35 @@ extension PathwayMetrics {
         DispatchQueue.concurrentPerform(iterations: words.count) { k in
             let f = functions[words[k]]!
             var part: [UInt8] = []
-            // minBoundaries, minReferrals, pointsOfEntry, providers, singlePointOfEntry.
-            JSONValue.append("{\n      \"minBoundaries\": ", &part)
-            optionalInt(f.minBoundaries, &part)
-            JSONValue.append(",\n      \"minReferrals\": ", &part)
-            optionalInt(f.minReferrals, &part)
-            JSONValue.append(",\n      \"pointsOfEntry\": ", &part)
-            strings(f.pointsOfEntry, indent: 6, &part)
-            JSONValue.append(",\n      \"providers\": ", &part)
-            strings(f.providers, indent: 6, &part)
-            JSONValue.append(",\n      \"singlePointOfEntry\": ", &part)
-            JSONValue.append(f.singlePointOfEntry ? "true" : "false", &part)
-            JSONValue.append("\n    }", &part)
+            element(
+                &part,
+                [
+                    "minBoundaries": { optionalInt(f.minBoundaries, &$0) },
+                    "minReferrals": { optionalInt(f.minReferrals, &$0) },
+                    "pointsOfEntry": { strings(f.pointsOfEntry, indent: 6, &$0) },
+                    "providers": { strings(f.providers, indent: 6, &$0) },
+                    "singlePointOfEntry": { JSONValue.append(f.singlePointOfEntry ? "true" : "false", &$0) },
+                ])
             parts.set(k, part)
         }
         let values = parts.values
         object(Array(words.indices), keys: words, indent: 2, &out) { k, out in out.append(contentsOf: values[k]) }
+    }
+
+    /// A small object inside an array or object at indent 2: members at indent 6, the closing
+    /// brace at 4. Its keys must be given in sorted order, as ``JSONValue`` sorts them.
+    private static func element(_ out: inout [UInt8], _ members: KeyValuePairs<StaticString, (inout [UInt8]) -> Void>) {
+        JSONValue.append("{\n", &out)
+        for (k, member) in members.enumerated() {
+            JSONValue.indent(6, &out)
+            out.append(UInt8(ascii: "\""))
+            JSONValue.append(member.key, &out)
+            JSONValue.append("\": ", &out)
+            member.value(&out)
+            JSONValue.append(k + 1 < members.count ? ",\n" : "\n", &out)
+        }
+        JSONValue.indent(4, &out)
+        JSONValue.append("}", &out)
     }
 
     private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
