@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PathwayCore", targets: ["PathwayCore"]),
         .library(name: "PathwayReports", targets: ["PathwayReports"]),
         .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
+        .library(name: "PathwayDrawing", targets: ["PathwayDrawing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,19 +34,24 @@ let package = Package(
             name: "GraphvizRenderer",
             dependencies: ["CGraphviz", "PathwayCore"]
         ),
+        .target(
+            name: "PathwayDrawing",
+            dependencies: ["PathwayCore", "PathwayReports", "GraphvizRenderer"]
+        ),
         .executableTarget(
             name: "pathway",
             dependencies: [
                 "PathwayCore",
                 "PathwayReports",
                 "GraphvizRenderer",
+                "PathwayDrawing",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "pathway-bench",
-            dependencies: ["PathwayCore", "PathwayReports", "GraphvizRenderer"]
+            dependencies: ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing"]
         ),
         .testTarget(
             name: "PathwayCoreTests",
@@ -56,6 +62,10 @@ let package = Package(
             name: "GraphvizRendererTests",
             dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PathwayDrawingTests",
+            dependencies: ["PathwayDrawing", "GraphvizRenderer", "PathwayCore", "PathwayReports"]
         ),
         .testTarget(
             name: "PathwayCLITests",

@@ -18,6 +18,7 @@
 import Foundation
 import GraphvizRenderer
 import PathwayCore
+import PathwayDrawing
 import PathwayReports
 
 func residentKilobytes() -> Int {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphvizRenderer
 import PathwayCore
+import PathwayDrawing
 import PathwayReports
 
 extension PathwayCommand {

@@ -1,3 +1,4 @@
+import GraphvizRenderer
 import PathwayCore
 
 /// The size and shape of a diagram: all that the choice of layout engine looks at.

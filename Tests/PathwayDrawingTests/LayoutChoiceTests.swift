@@ -1,12 +1,17 @@
 import Foundation
 import GraphvizRenderer
 import PathwayCore
+import PathwayDrawing
 import PathwayReports
 import Testing
 
-/// The choice of layout engine, the work Graphviz is given, and the time it is allowed.
+/// The choice of layout engine, and what a drawing can afford at its size.
 @Suite struct LayoutChoiceTests {
-    @Test(arguments: RenderingTests.samples)
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples: [String] = PathwayFiles.expand([root.appendingPathComponent("pathways").path])
+
+    @Test(arguments: LayoutChoiceTests.samples)
     func everySamplePathwayIsDrawnWithDotInLanesWithLabelsAndGraphvizDefaults(_ file: String) throws {
         let pathway = try PathwayFiles.load(file)
         let shape = DiagramShape(pathway, metrics: PathwayMetrics(pathway, betweenness: false))
@@ -70,44 +75,5 @@ import Testing
         #expect(LayoutPlan(shape: large) == LayoutPlan(engine: .sfdp, lanes: false, edgeLabels: false))
         #expect(LayoutPlan(engine: .dot, shape: large) == LayoutPlan(engine: .dot, lanes: true, edgeLabels: false))
         #expect(LayoutPlan(shape: DiagramShape(nodes: 400, edges: 1_500)).edgeLabels)
-    }
-
-    @Test func largeGraphsGetBoundedIterationsSmallOnesGraphvizDefaults() {
-        #expect(LayoutBudget.attributes(engine: .dot, nodes: 100, edges: 300).isEmpty)
-        let dot = Dictionary(uniqueKeysWithValues: LayoutBudget.attributes(engine: .dot, nodes: 101, edges: 0).map { ($0.name, $0.value) })
-        #expect(dot == ["nslimit": "0.2", "mclimit": "0.2", "searchsize": "10"])
-        // Dense but few nodes is large too: 60 services with 600 routes took dot 4 s unbounded.
-        #expect(!LayoutBudget.attributes(engine: .dot, nodes: 60, edges: 600).isEmpty)
-        #expect(LayoutBudget.attributes(engine: .sfdp, nodes: 5_000, edges: 15_000).map(\.name) == ["maxiter"])
-        #expect(LayoutBudget.attributes(engine: .neato, nodes: 5_000, edges: 15_000).map(\.name) == ["maxiter"])
-        #expect(LayoutBudget.attributes(engine: .positioned, nodes: 5_000, edges: 15_000).isEmpty)
-    }
-
-    @Test func theBudgetReachesTheLayoutOfALargeGraph() throws {
-        var dot = "digraph { "
-        for k in 0..<120 { dot += "n\(k) -> n\((k + 1) % 120); " }
-        dot += "}"
-        let laidOut = String(decoding: try Graphviz.shared.render(dot: dot, engine: .dot, format: .xdot), as: UTF8.self)
-        #expect(laidOut.contains("nslimit=0.2") && laidOut.contains("mclimit=0.2") && laidOut.contains("searchsize=10"))
-        let small = String(decoding: try Graphviz.shared.render(dot: "digraph { a -> b }", format: .xdot), as: UTF8.self)
-        #expect(!small.contains("nslimit"))
-    }
-}
-
-@Suite struct TimeLimitTests {
-    @Test func aLayoutStoppedAtItsLimitNamesTheEngineAndTheLimit() throws {
-        let hanging = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hang-\(UUID().uuidString).sh")
-        try "#!/bin/sh\ncat >/dev/null; exec sleep 30\n".write(to: hanging, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hanging.path)
-        defer { try? FileManager.default.removeItem(at: hanging) }
-        for (engine, words) in [(LayoutEngine.dot, "with dot"), (.sfdp, "with sfdp"), (.positioned, "drawing the diagram")] {
-            do {
-                _ = try RenderWorker(executable: hanging, timeout: 0.3).render(dot: "digraph { a }", engine: engine, format: .svg)
-                Issue.record("a hanging worker must be stopped")
-            } catch {
-                #expect(error.message.contains(words) && error.message.contains("the limit of 0.3 s"), "\(error.message)")
-                #expect(error.timeLimit == 0.3)
-            }
-        }
     }
 }
