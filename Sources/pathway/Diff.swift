@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphvizRenderer
 import PathwayCore
+import PathwayDrawing
 import PathwayReports
 
 extension PathwayCommand {
@@ -75,10 +76,12 @@ extension PathwayCommand {
             let wanted = [(diagram, DiffDiagram.Side.difference), (beforeDiagram, .before), (afterDiagram, .after)]
                 .compactMap { path, side in path.map { ($0, side) } }
             if !wanted.isEmpty {
-                let drawn = try DiffDiagram.drawOrExit(
-                    diff, sides: wanted.map { path, side in (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!) },
-                    file: after)
-                drawings = zip(wanted, drawn).map { ($0.0, $1) }
+                let sides = wanted.map { path, side in (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!) }
+                do {
+                    drawings = zip(wanted, try Drawing.redesign(diff, sides: sides)).map { ($0.0, $1) }
+                } catch {
+                    throw drawingFailed(error, file: after)
+                }
             }
             for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path) }
 
@@ -89,40 +92,5 @@ extension PathwayCommand {
             }
             if exitCode && diff.hasGaps { throw Exit.found }
         }
-    }
-}
-
-extension DiffDiagram {
-    /// Draws the sides asked for, in one shared layout, or prints why not and exits 65.
-    static func drawOrExit(_ diff: PathwayDiff, sides: [(Side, DiagramFormat)], file: String) throws -> [[UInt8]] {
-        do throws(GraphvizError) {
-            let positions = try layOut(diff)
-            var drawn: [[UInt8]] = []
-            for (side, format) in sides {
-                drawn.append(try RenderWorker.current().render(
-                    dot: dot(diff, side: side, positions: positions), engine: .positioned, format: format))
-            }
-            return drawn
-        } catch {
-            printError("\(file): error: the diagram could not be drawn: \(error.message)")
-            throw Exit.dataError
-        }
-    }
-
-    /// Lays out the union of both pathways once, with Graphviz's dot layout in a worker, and
-    /// reads back where everything went.
-    static func layOut(_ diff: PathwayDiff) throws(GraphvizError) -> Positions {
-        let laidOut = try RenderWorker.current().render(dot: dot(diff, side: .difference), engine: .dot, format: .xdot)
-        let graph = try Graphviz.shared.read(dot: String(decoding: laidOut, as: UTF8.self))
-        func pick(_ attributes: [String: String], _ keys: [String]) -> [String: String] {
-            attributes.filter { keys.contains($0.key) }
-        }
-        return Positions(
-            graph: pick(graph.attributes, Positions.graphKeys),
-            clusters: Dictionary(graph.clusters.map { ($0.name, pick($0.attributes, Positions.graphKeys)) }, uniquingKeysWith: { a, _ in a }),
-            nodes: Dictionary(graph.nodes.map { ($0.name, pick($0.attributes, Positions.nodeKeys)) }, uniquingKeysWith: { a, _ in a }),
-            edges: Dictionary(
-                graph.edges.compactMap { edge in edge.attributes["id"].map { ($0, pick(edge.attributes, Positions.edgeKeys)) } },
-                uniquingKeysWith: { a, _ in a }))
     }
 }

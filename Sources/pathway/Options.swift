@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PathwayCore
+import PathwayDrawing
 
 /// Exit codes shared by every command, documented in each command's help.
 enum Exit {
@@ -36,6 +37,13 @@ func loadOrExit(_ path: String) throws -> Pathway {
         printError(error.description)
         throw Exit.dataError
     }
+}
+
+/// Prints why a diagram of `file` could not be drawn, with the options to try when the command
+/// takes them (`advice`), and gives the data-error status to throw.
+func drawingFailed(_ error: DrawingError, file: String, advice: Bool = false) -> ExitCode {
+    printError("\(file): error: the diagram could not be drawn: \(error.message)\(advice ? error.advice : "")")
+    return Exit.dataError
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a reader

@@ -3,7 +3,6 @@ import Foundation
 import GraphvizRenderer
 import PathwayCore
 import PathwayDrawing
-import PathwayReports
 
 extension PathwayCommand {
     struct Render: ParsableCommand {
@@ -85,112 +84,14 @@ extension PathwayCommand {
         func run() throws {
             let pathway = try loadOrExit(path)
             let format = try resolvedFormat()
-            let bytes = try drawOrExit(
-                pathway, file: path, engine: engine, format: format, timeLimit: timeLimit, suggestOptions: true)
+            let bytes: [UInt8]
+            do {
+                bytes = try Drawing.pathway(
+                    pathway, engine: engine, format: format, worker: .current(timeout: timeLimit))
+            } catch {
+                throw drawingFailed(error, file: path, advice: true)
+            }
             try writeWhole(bytes, to: output)
-        }
-    }
-
-    /// Draws one pathway in a worker, with the layout `engine` or the one its shape calls for,
-    /// or prints why not and exits 65. When dot was chosen from the shape and runs past a third
-    /// of the time limit after all, sfdp draws the pathway in the time left. With
-    /// `suggestOptions`, a layout that failed or ran out of time names the options of `render`
-    /// to try.
-    static func drawOrExit(
-        _ pathway: Pathway, metrics: PathwayMetrics? = nil, file: String, engine: LayoutEngine? = nil,
-        format: DiagramFormat, timeLimit: Double = RenderWorker.defaultTimeLimit, suggestOptions: Bool = false
-    ) throws -> [UInt8] {
-        let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
-        let shape = DiagramShape(pathway, metrics: metrics)
-        var plan = LayoutPlan(engine: engine, shape: shape)
-        func draw(_ plan: LayoutPlan, within limit: Double) throws(GraphvizError) -> [UInt8] {
-            let dot = PathwayDiagram.dot(pathway, metrics: metrics, lanes: plan.lanes, routeLabels: plan.edgeLabels)
-            return try RenderWorker.current(timeout: limit).render(dot: dot, engine: plan.engine, format: format)
-        }
-        do throws(GraphvizError) {
-            if engine == nil && plan.engine == .dot {
-                let start = Date()
-                do {
-                    return try draw(plan, within: timeLimit / 3)
-                } catch let error where error.timeLimit != nil {
-                    plan = LayoutPlan(engine: .sfdp, shape: shape)
-                    do {
-                        return try draw(plan, within: max(0.1, timeLimit - Date().timeIntervalSince(start)))
-                    } catch let error where error.timeLimit != nil {
-                        var total = GraphvizError(
-                            message: "laying out the diagram with dot, then sfdp, took longer than the limit of"
-                                + " \(String(format: "%g", timeLimit)) s")
-                        total.timeLimit = timeLimit
-                        throw total
-                    }
-                }
-            }
-            return try draw(plan, within: timeLimit)
-        } catch {
-            var advice = ""
-            if suggestOptions && error.timeLimit != nil {
-                advice = plan.engine == .sfdp ? "; try a longer --time-limit"
-                    : "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"
-            } else if suggestOptions && plan.engine == .dot {
-                advice = "; try --layout sfdp"
-            }
-            printError("\(file): error: the diagram could not be drawn: \(error.message)\(advice)")
-            throw Exit.dataError
-        }
-    }
-
-    struct Diagrams: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Redraw the SVG diagram of every sample pathway into diagrams/.",
-            discussion: """
-                Renders each pathway file in the pathways folder to an SVG of the same name in
-                the diagrams folder, the same bytes for the same input. With --check, writes
-                nothing and exits 1 if any diagram is missing or out of date.
-
-                \(Exit.help)
-                """
-        )
-
-        @Option(help: "The folder of pathway files.")
-        var pathways = "pathways"
-
-        @Option(help: "The folder to write the diagrams to.")
-        var output = "diagrams"
-
-        @Flag(help: "Only report stale or missing diagrams (exit 1 if there are any).")
-        var check = false
-
-        func run() throws {
-            let files = PathwayFiles.expand([pathways])
-            if files.isEmpty {
-                printError("\(pathways): error: no pathway files found")
-                throw Exit.dataError
-            }
-            var stale: [String] = []
-            for file in files {
-                let pathway = try loadOrExit(file)
-                let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
-                let target = (output as NSString).appendingPathComponent(name)
-                let svg: [UInt8]
-                do throws(GraphvizError) {
-                    svg = try RenderWorker.current().render(dot: PathwayDiagram.dot(pathway), format: .svg)
-                } catch {
-                    printError("\(file): error: the diagram could not be drawn: \(error.message)")
-                    throw Exit.dataError
-                }
-                let current = FileManager.default.contents(atPath: target).map { [UInt8]($0) }
-                if current == svg { continue }
-                stale.append(target)
-                if !check {
-                    try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                    try writeWhole(svg, to: target)
-                    print("wrote \(target)")
-                }
-            }
-            if check && !stale.isEmpty {
-                for target in stale { printError("\(target): out of date: run 'pathway diagrams'") }
-                throw Exit.found
-            }
         }
     }
 }

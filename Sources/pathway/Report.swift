@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import GraphvizRenderer
 import PathwayCore
-import PathwayReports
+import PathwayDrawing
 
 extension PathwayCommand {
     struct Report: ParsableCommand {
@@ -46,22 +45,14 @@ extension PathwayCommand {
         func run() throws {
             let first = try loadOrExit(pathway)
             let page: String
-            if let after {
-                let second = try loadOrExit(after)
-                let diff = PathwayDiff(before: first, after: second)
-                let sides: [(DiffDiagram.Side, String)] = [
-                    (.difference, "What changed: added in blue, removed in orange and dashed, changed in purple"),
-                    (.before, "Before: \(first.title)"), (.after, "After: \(second.title)"),
-                ]
-                let drawn = try DiffDiagram.drawOrExit(diff, sides: sides.map { ($0.0, .svg) }, file: after)
-                page = HTMLReport.page(diff, figures: zip(sides, drawn).map {
-                    HTMLReport.Figure(caption: $0.1, svg: String(decoding: $1, as: UTF8.self))
-                })
-            } else {
-                let metrics = PathwayMetrics(first, betweenness: false)
-                let svg = try PathwayCommand.drawOrExit(first, metrics: metrics, file: pathway, format: .svg)
-                page = HTMLReport.page(
-                    first, metrics: metrics, figure: .init(caption: first.title, svg: String(decoding: svg, as: UTF8.self)))
+            do {
+                if let after {
+                    page = try Drawing.reportPage(PathwayDiff(before: first, after: try loadOrExit(after)))
+                } else {
+                    page = try Drawing.reportPage(first)
+                }
+            } catch let error as DrawingError {
+                throw drawingFailed(error, file: after ?? pathway)
             }
             try writeWhole(Array(page.utf8), to: output)
         }
