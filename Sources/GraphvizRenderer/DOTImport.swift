@@ -97,4 +97,40 @@ public enum DOTImport {
             title: graph.attributes["label"] ?? title, notes: notes, organisations: organisations, services: services,
             routes: routes)
     }
+
+    /// Reads the DOT file at `path` with Graphviz's parser and turns it into a pathway and the
+    /// YAML of its pathway file, checked to load (as `output`, the file it is to be written to)
+    /// before anything is written.
+    ///
+    /// - Throws: ``Refusal`` naming `path` (and the line, when Graphviz names one): a file that
+    ///   cannot be read or is not UTF-8 text, DOT that does not parse, an attribute that reads
+    ///   a local file, or a conversion that does not load.
+    public static func importFile(_ path: String, as output: String) throws(Refusal) -> (pathway: Pathway, yaml: String) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Refusal(description: "\(path): error: no such file")
+        }
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+            throw Refusal(description: "\(path): error: not UTF-8 text: expected a DOT file")
+        }
+        let graph: DOTGraph
+        do throws(GraphvizError) {
+            graph = try Graphviz.shared.read(dot: text)
+        } catch {
+            throw Refusal(description: "\(path)\(error.line.map { ":\($0)" } ?? ""): error: \(error.message)")
+        }
+        let title = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let pathway: Pathway
+        do throws(Refusal) {
+            pathway = try Self.pathway(from: graph, title: title)
+        } catch {
+            throw Refusal(description: "\(path): error: \(error.description)")
+        }
+        let yaml = PathwayYAMLWriter.yaml(pathway)
+        do throws(PathwayLoadError) {
+            _ = try YAMLPathwayLoader.load(text: yaml, file: output)
+        } catch {
+            throw Refusal(description: "\(path): error: the converted pathway does not load: \(error.description)")
+        }
+        return (pathway, yaml)
+    }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import GraphvizRenderer
 import PathwayCore
 
@@ -28,38 +27,15 @@ extension PathwayCommand {
         var output: String
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                printError("\(path): error: no such file")
-                throw Exit.dataError
-            }
-            guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
-                printError("\(path): error: not UTF-8 text: expected a DOT file")
-                throw Exit.dataError
-            }
-            let graph: DOTGraph
-            do throws(GraphvizError) {
-                graph = try Graphviz.shared.read(dot: text)
-            } catch {
-                printError("\(path)\(error.line.map { ":\($0)" } ?? ""): error: \(error.message)")
-                throw Exit.dataError
-            }
-            let title = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            let pathway: Pathway
-            do throws(DOTImport.Refusal) {
-                pathway = try DOTImport.pathway(from: graph, title: title)
-            } catch {
-                printError("\(path): error: \(error.description)")
-                throw Exit.dataError
-            }
-            let yaml = PathwayYAMLWriter.yaml(pathway)
-            // What is written must load: check before writing anything.
+            let converted: (pathway: Pathway, yaml: String)
             do {
-                _ = try YAMLPathwayLoader.load(text: yaml, file: output)
+                converted = try DOTImport.importFile(path, as: output)
             } catch {
-                printError("\(path): error: the converted pathway does not load: \(error.description)")
+                printError(error.description)
                 throw Exit.dataError
             }
-            try writeWhole(Array(yaml.utf8), to: output)
+            try writeWhole(Array(converted.yaml.utf8), to: output)
+            let pathway = converted.pathway
             print("wrote \(output): \(pathway.services.count) services, \(pathway.organisations.count) organisations, \(pathway.routes.count) routes")
         }
     }
