@@ -34,34 +34,15 @@ extension PathwayCommand {
                 printError("error: no pathway files found in \(paths.joined(separator: ", "))")
                 throw Exit.dataError
             }
-            var findings: [Finding] = []
-            var summaries: [String] = []
-            var loadFailed = false
-            for file in files {
-                do {
-                    let pathway = try PathwayFiles.load(file)
-                    let metrics = PathwayMetrics(pathway, betweenness: false)
-                    findings += PathwayCheck.findings(pathway, metrics: metrics)
-                    summaries.append(CheckReport.summary(metrics, file: file))
-                } catch {
-                    loadFailed = true
-                    for problem in error.problems {
-                        findings.append(
-                            Finding(
-                                severity: .error, rule: "invalid-file", message: problem.message,
-                                file: problem.file, line: problem.line, column: problem.column,
-                                services: []))
-                    }
-                }
-            }
+            let outcome = PathwayCheck.check(files)
             if output.json {
-                print(CheckReport.json(findings).serialized(), terminator: "")
+                print(CheckReport.json(outcome.findings).serialized(), terminator: "")
             } else {
-                print(CheckReport.text(findings, files: files.count, summaries: summaries), terminator: "")
+                let summaries = outcome.measured.map { CheckReport.summary($0.metrics, file: $0.file) }
+                print(CheckReport.text(outcome.findings, files: files.count, summaries: summaries), terminator: "")
             }
-            if loadFailed { throw Exit.dataError }
-            let failing = findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
-            if failing { throw Exit.found }
+            if outcome.loadFailed { throw Exit.dataError }
+            if outcome.fails(strict: strict) { throw Exit.found }
         }
     }
 }

@@ -62,6 +62,46 @@ public enum PathwayCheck {
         ("referral-loop", .info, "services that can refer patients round in a circle"),
     ]
 
+    /// What checking a set of pathway files found.
+    public struct Outcome: Sendable {
+        /// Every finding, file by file; a file that did not load gives one `invalid-file` error
+        /// per problem, at its place.
+        public var findings: [Finding] = []
+        /// Each file that loaded, with its metrics, in order.
+        public var measured: [(file: String, metrics: PathwayMetrics)] = []
+        /// Some file did not load.
+        public var loadFailed = false
+
+        /// The check fails: it found an error, or under `strict` a warning.
+        public func fails(strict: Bool) -> Bool {
+            findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        }
+    }
+
+    /// Loads and checks each of `files` in turn; a file that does not load is a finding, not
+    /// the end of the check.
+    public static func check(_ files: [String]) -> Outcome {
+        var outcome = Outcome()
+        for file in files {
+            do throws(PathwayLoadError) {
+                let pathway = try PathwayFiles.load(file)
+                let metrics = PathwayMetrics(pathway, betweenness: false)
+                outcome.findings += findings(pathway, metrics: metrics)
+                outcome.measured.append((file, metrics))
+            } catch {
+                outcome.loadFailed = true
+                for problem in error.problems {
+                    outcome.findings.append(
+                        Finding(
+                            severity: .error, rule: "invalid-file", message: problem.message,
+                            file: problem.file, line: problem.line, column: problem.column,
+                            services: []))
+                }
+            }
+        }
+        return outcome
+    }
+
     /// Every finding for `pathway`, in file order (by file, then line, then rule).
     public static func findings(_ pathway: Pathway, metrics: PathwayMetrics? = nil) -> [Finding] {
         let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
