@@ -1,0 +1,145 @@
+import Foundation
+import GraphvizRenderer
+import PathwayCore
+import PathwayDrawing
+import PathwayReports
+import Testing
+
+/// The drawing policy that `render`, `diff` and `report` share, called as they call it: in a
+/// real worker process running the real Graphviz.
+@Suite struct DrawingTests {
+    static let root = LayoutChoiceTests.root
+
+    /// The built `pathway` executable, which serves the worker command.
+    static var pathwayTool: URL {
+        let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("pathway")
+        return FileManager.default.fileExists(atPath: beside.path)
+            ? beside : root.appendingPathComponent(".build/debug/pathway")
+    }
+
+    static func sample(_ name: String) throws -> Pathway {
+        try PathwayFiles.load(root.appendingPathComponent("pathways/\(name).yaml").path)
+    }
+
+    /// A worker that hangs whenever it is asked for one of `engines`, and otherwise is the real
+    /// worker of the `pathway` executable.
+    func worker(hangingOn engines: [LayoutEngine], timeout: Double) throws -> (RenderWorker, URL) {
+        let cases = engines.map { "*\"--layout \($0.rawValue) \"*) cat >/dev/null; exec sleep 30;;" }
+        let script = """
+            #!/bin/sh
+            case "$* " in
+            \(cases.joined(separator: "\n"))
+            esac
+            exec '\(Self.pathwayTool.path)' "$@"
+
+            """
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).sh")
+        try script.write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return (RenderWorker(executable: url, timeout: timeout), url)
+    }
+
+    @Test func aPathwayIsDrawnAsTheWorkerDrawsItsDOT() throws {
+        let pathway = try Self.sample("dementia-london-after")
+        let worker = RenderWorker(executable: Self.pathwayTool)
+        let drawn = try Drawing.pathway(pathway, format: .svg, worker: worker)
+        #expect(drawn == (try worker.render(dot: PathwayDiagram.dot(pathway), engine: .dot, format: .svg)))
+    }
+
+    @Test func whenDotRunsPastAThirdOfTheLimitSfdpDrawsThePathwayInTheTimeLeft() throws {
+        let pathway = try Self.sample("dementia-london-after")
+        let (worker, script) = try worker(hangingOn: [.dot], timeout: 9)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let start = Date()
+        let svg = String(decoding: try Drawing.pathway(pathway, format: .svg, worker: worker), as: UTF8.self)
+        // dot was given 3 s of the 9, then stopped.
+        #expect(Date().timeIntervalSince(start) >= 3)
+        // sfdp's drawing: no lanes, so each service is filled with its sector's colour.
+        #expect(!svg.contains("class=\"cluster\""))
+        #expect(svg.contains("fill: the sector of the organisation that runs the service"))
+        #expect(svg.contains("id=\"svc&#45;memory&#45;service\""))
+    }
+
+    @Test func whenBothLayoutsRunOutTheErrorNamesBothAndTheWholeLimit() throws {
+        let pathway = try Self.sample("dementia-london-after")
+        let (worker, script) = try worker(hangingOn: [.dot, .sfdp], timeout: 1.5)
+        defer { try? FileManager.default.removeItem(at: script) }
+        #expect {
+            _ = try Drawing.pathway(pathway, format: .svg, worker: worker)
+        } throws: { error in
+            let error = error as! DrawingError
+            return error.message == "laying out the diagram with dot, then sfdp, took longer than the limit of 1.5 s"
+                && error.timeLimit == 1.5 && error.advice == "; try a longer --time-limit"
+        }
+    }
+
+    @Test func aChosenEngineIsNeverSwappedAndTheAdviceNamesTheOptionsToTry() throws {
+        let pathway = try Self.sample("dementia-london-after")
+        let (worker, script) = try worker(hangingOn: [.dot, .sfdp], timeout: 0.5)
+        defer { try? FileManager.default.removeItem(at: script) }
+        for (engine, advice) in [
+            (LayoutEngine.dot, "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"),
+            (.sfdp, "; try a longer --time-limit"),
+        ] {
+            do {
+                _ = try Drawing.pathway(pathway, engine: engine, format: .svg, worker: worker)
+                Issue.record("a hanging \(engine) must fail")
+            } catch {
+                #expect(error.message == "laying out the diagram with \(engine.rawValue) took longer than the limit of 0.5 s")
+                #expect(error.advice == advice)
+            }
+        }
+        // Graphviz refusing the drawing with dot suggests sfdp.
+        let broken = RenderWorker(executable: URL(fileURLWithPath: "/bin/false"))
+        #expect {
+            _ = try Drawing.pathway(pathway, engine: .dot, format: .svg, worker: broken)
+        } throws: { ($0 as! DrawingError).advice == "; try --layout sfdp" }
+    }
+
+    @Test func theSidesOfARedesignShareOnePlaceForEachService() throws {
+        let diff = PathwayDiff(before: try Self.sample("dementia-london-before"), after: try Self.sample("dementia-london-after"))
+        let drawn = try Drawing.redesign(
+            diff, sides: [(.before, .dot), (.after, .dot), (.difference, .svg)], worker: RenderWorker(executable: Self.pathwayTool))
+        #expect(drawn.count == 3)
+        let before = try Graphviz.shared.read(dot: String(decoding: drawn[0], as: UTF8.self))
+        let after = try Graphviz.shared.read(dot: String(decoding: drawn[1], as: UTF8.self))
+        func positions(_ graph: DOTGraph) -> [String: String] {
+            Dictionary(graph.nodes.compactMap { node in node.attributes["id"].map { ($0, node.attributes["pos"] ?? "") } },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        let (old, new) = (positions(before), positions(after))
+        let both = Set(old.keys).intersection(new.keys)
+        // Services kept by the redesign (gp, the hospital's services, …) are in both drawings.
+        #expect(both.count >= 10)
+        for id in both { #expect(old[id] == new[id] && old[id]?.isEmpty == false, "\(id)") }
+        #expect(String(decoding: drawn[2], as: UTF8.self).hasPrefix("<?xml"))
+    }
+
+    @Test func sampleDiagramsAreStaleUntilWrittenThenCurrent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = ["sexual-health-before", "sexual-health-after"].map { Self.root.appendingPathComponent("pathways/\($0).yaml").path }
+        let worker = RenderWorker(executable: Self.pathwayTool)
+        let first = try SampleDiagrams.draw(files, into: folder, worker: worker)
+        #expect(first.map(\.target) == ["\(folder)/sexual-health-before.svg", "\(folder)/sexual-health-after.svg"])
+        #expect(first.allSatisfy { !$0.isCurrent })
+        try Data(first[0].svg).write(to: URL(fileURLWithPath: first[0].target))
+        let second = try SampleDiagrams.draw(files, into: folder, worker: worker)
+        #expect(second.map(\.isCurrent) == [true, false])
+        // The checked-in diagrams are what the same call draws.
+        let checkedIn = try SampleDiagrams.draw(files, into: Self.root.appendingPathComponent("diagrams").path, worker: worker)
+        #expect(checkedIn.allSatisfy { $0.isCurrent })
+    }
+
+    @Test func aSampleThatDoesNotLoadIsNamedWithItsPlace() throws {
+        let bad = Self.root.appendingPathComponent("Tests/PathwayCoreTests/Fixtures/bad/two-documents.yaml").path
+        #expect {
+            _ = try SampleDiagrams.draw([bad], into: NSTemporaryDirectory(), worker: RenderWorker(executable: Self.pathwayTool))
+        } throws: { error in
+            let text = (error as! SampleDiagrams.Failure).description
+            return text.hasPrefix(bad + ":") && text.range(of: #":[0-9]+:[0-9]+: error: "#, options: .regularExpression) != nil
+        }
+    }
+}
