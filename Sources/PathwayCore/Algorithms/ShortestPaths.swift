@@ -90,3 +90,30 @@ struct Deque {
         return v
     }
 }
+
+extension ServiceGraph {
+    /// A backward breadth-first search from `targets`: for each service that can reach one of
+    /// them, the next service on a shortest referral path to the nearest (``entryMark`` for a
+    /// target itself), or ``unseen``.
+    ///
+    /// - Complexity: O(|S| + |R|).
+    public func nextTowards(_ targets: [Int]) -> [Int32] {
+        var next = [Int32](repeating: ServiceGraph.unseen, count: count)
+        var queue: [Int32] = []
+        queue.reserveCapacity(count)
+        for t in targets where next[t] == ServiceGraph.unseen {
+            next[t] = ServiceGraph.entryMark
+            queue.append(Int32(t))
+        }
+        var head = 0
+        while head < queue.count {
+            let v = Int(queue[head])
+            head += 1
+            for u in predecessors(of: v) where next[Int(u)] == ServiceGraph.unseen {
+                next[Int(u)] = Int32(v)
+                queue.append(u)
+            }
+        }
+        return next
+    }
+}
