@@ -44,13 +44,18 @@ public enum DOTImport {
         var kept: [String] = []
         func keep(_ owner: String, _ attributes: [String: String], except known: Set<String>) {
             let rest = attributes.filter { !known.contains($0.key) }.sorted { $0.key < $1.key }
-            if !rest.isEmpty { kept.append("\(owner): " + rest.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            if !rest.isEmpty {
+                kept.append("\(owner): " + rest.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            }
         }
 
         var organisations: [Organisation] = []
         var organisationID: [String: String] = [:]
         for cluster in graph.clusters {
-            let oid = id(for: cluster.attributes["label"] ?? String(cluster.name.dropFirst("cluster".count)).trimmingCharacters(in: CharacterSet(charactersIn: "_- ")))
+            let oid = id(
+                for: cluster.attributes["label"]
+                    ?? String(cluster.name.dropFirst("cluster".count)).trimmingCharacters(
+                        in: CharacterSet(charactersIn: "_- ")))
             organisationID[cluster.name] = oid
             let sector = cluster.attributes["sector"].flatMap(Sector.init(rawValue:)) ?? .other
             organisations.append(Organisation(id: oid, name: cluster.attributes["label"], sector: sector))
@@ -71,8 +76,10 @@ public enum DOTImport {
             let sid = id(for: node.name)
             serviceID[node.name] = sid
             let label = node.attributes["label"].flatMap { $0 == "\\N" ? nil : $0 } ?? node.name
-            let functions = (node.attributes["functions"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " })
-                .map(String.init).filter(Identifiers.isKebabWord)
+            let functions = (node.attributes["functions"] ?? "").split(whereSeparator: {
+                $0 == ";" || $0 == "," || $0 == " "
+            })
+            .map(String.init).filter(Identifiers.isKebabWord)
             services.append(
                 Service(
                     id: sid, name: label, organisation: organisation!, entry: node.attributes["entry"] == "true",
@@ -87,9 +94,12 @@ public enum DOTImport {
             routes.append(
                 Route(
                     from: serviceID[edge.tail]!, to: serviceID[edge.head]!, purpose: purpose,
-                    kind: informal ? .informal : .formal, volume: edge.attributes["volume"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil },
+                    kind: informal ? .informal : .formal,
+                    volume: edge.attributes["volume"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil },
                     note: edge.attributes["label"]))
-            keep("route \(serviceID[edge.tail]!) -> \(serviceID[edge.head]!)", edge.attributes, except: ["purpose", "kind", "volume", "label"])
+            keep(
+                "route \(serviceID[edge.tail]!) -> \(serviceID[edge.head]!)", edge.attributes,
+                except: ["purpose", "kind", "volume", "label"])
         }
         var notes = "Imported from DOT (graph \(graph.name))."
         if !kept.isEmpty { notes += " Other attributes kept from the DOT: " + kept.joined(separator: "; ") }
@@ -105,7 +115,8 @@ public enum DOTImport {
     /// - Throws: ``Refusal`` naming `path` (and the line, when Graphviz names one): a file that
     ///   cannot be read or is not UTF-8 text, DOT that does not parse, an attribute that reads
     ///   a local file, or a conversion that does not load.
-    public static func importFile(_ path: String, as output: String) throws(Refusal) -> (pathway: Pathway, yaml: String) {
+    public static func importFile(_ path: String, as output: String) throws(Refusal) -> (pathway: Pathway, yaml: String)
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Refusal(description: "\(path): error: no such file")
         }

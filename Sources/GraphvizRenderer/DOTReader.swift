@@ -76,7 +76,9 @@ extension Graphviz {
                 let name = String(cString: agnameof(s))
                 var owner = enclosing
                 if name.hasPrefix("cluster") {
-                    clusters.append(.init(name: name, attributes: attributes(UnsafeMutableRawPointer(s), kind: pathway_kind_graph())))
+                    clusters.append(
+                        .init(
+                            name: name, attributes: attributes(UnsafeMutableRawPointer(s), kind: pathway_kind_graph())))
                     owner = name
                     var node = agfstnode(s)
                     while let n = node {
@@ -95,19 +97,24 @@ extension Graphviz {
         var node = agfstnode(graph)
         while let n = node {
             let name = String(cString: agnameof(n))
-            nodes.append(.init(name: name, cluster: clusterOf[name], attributes: attributes(UnsafeMutableRawPointer(n), kind: pathway_kind_node())))
+            nodes.append(
+                .init(
+                    name: name, cluster: clusterOf[name],
+                    attributes: attributes(UnsafeMutableRawPointer(n), kind: pathway_kind_node())))
             var edge = agfstout(graph, n)
             while let e = edge {
                 edges.append(
                     .init(
-                        tail: String(cString: agnameof(pathway_agtail(e))), head: String(cString: agnameof(pathway_aghead(e))),
+                        tail: String(cString: agnameof(pathway_agtail(e))),
+                        head: String(cString: agnameof(pathway_aghead(e))),
                         attributes: attributes(UnsafeMutableRawPointer(e), kind: pathway_kind_edge())))
                 edge = agnxtout(graph, e)
             }
             node = agnxtnode(graph, n)
         }
         return DOTGraph(
-            name: String(cString: agnameof(graph)), attributes: attributes(UnsafeMutableRawPointer(graph), kind: pathway_kind_graph(), root: true),
+            name: String(cString: agnameof(graph)),
+            attributes: attributes(UnsafeMutableRawPointer(graph), kind: pathway_kind_graph(), root: true),
             clusters: clusters, nodes: nodes, edges: edges)
     }
 }

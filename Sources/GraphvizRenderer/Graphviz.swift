@@ -100,7 +100,9 @@ public final class Graphviz: @unchecked Sendable {
         if format == .dot {
             return Array(dot.utf8)
         }
-        for (name, value) in LayoutBudget.attributes(engine: engine, nodes: Int(agnnodes(graph)), edges: Int(agnedges(graph))) {
+        for (name, value) in LayoutBudget.attributes(
+            engine: engine, nodes: Int(agnnodes(graph)), edges: Int(agnedges(graph)))
+        {
             _ = pathway_agsafeset(UnsafeMutableRawPointer(graph), name, value)
         }
         // The force-directed layouts leave boxes on top of one another unless told not to; prism
@@ -139,7 +141,9 @@ public final class Graphviz: @unchecked Sendable {
         func refuse(_ name: String, _ owner: String) -> GraphvizError {
             GraphvizError(message: "the diagram sets '\(name)' on \(owner), which can crash Graphviz's layout: refused")
         }
-        let kinds = [(pathway_kind_graph(), "the graph"), (pathway_kind_node(), "a node"), (pathway_kind_edge(), "an edge")]
+        let kinds = [
+            (pathway_kind_graph(), "the graph"), (pathway_kind_node(), "a node"), (pathway_kind_edge(), "an edge"),
+        ]
         for (kind, owner) in kinds {
             for name in Self.crashingAttributes {
                 guard let symbol = pathway_agattr_find(graph, kind, name) else { continue }

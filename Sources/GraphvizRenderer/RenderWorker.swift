@@ -87,7 +87,8 @@ public struct RenderWorker: Sendable {
                 throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
             }
             // The worker has already cut Graphviz's text down to a message.
-            throw GraphvizError(message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
+            throw GraphvizError(
+                message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
         }
         return [UInt8](out)
     }

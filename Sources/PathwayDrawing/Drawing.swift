@@ -79,7 +79,9 @@ public enum Drawing {
         } catch {
             var failure = DrawingError(error)
             if error.timeLimit != nil {
-                failure.advice = plan.engine == .sfdp ? "; try a longer --time-limit"
+                failure.advice =
+                    plan.engine == .sfdp
+                    ? "; try a longer --time-limit"
                     : "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"
             } else if plan.engine == .dot {
                 failure.advice = "; try --layout sfdp"
@@ -127,7 +129,9 @@ public enum Drawing {
             clusters: byName(graph.clusters.map { ($0.name, pick($0.attributes, Positions.graphKeys)) }),
             nodes: byName(graph.nodes.map { ($0.name, pick($0.attributes, Positions.nodeKeys)) }),
             edges: byName(
-                graph.edges.compactMap { edge in edge.attributes["id"].map { ($0, pick(edge.attributes, Positions.edgeKeys)) } }
+                graph.edges.compactMap { edge in
+                    edge.attributes["id"].map { ($0, pick(edge.attributes, Positions.edgeKeys)) }
+                }
             ))
     }
 }

@@ -68,7 +68,8 @@ case "phases":
         let now = cpuSeconds()
         print(
             name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: " %8.3f  %8.3f  %12d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes()))
+                + String(format: " %8.3f  %8.3f  %12d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes())
+        )
         clock = Date()
         cpu = now
     }
@@ -145,7 +146,8 @@ func network(size: Int, seed: Int) throws -> String {
     try? manager.removeItem(atPath: partial)
     print("generating \(size) services (seed \(seed)) in \(folder)")
     let generated = try runProgram(
-        "/usr/bin/env", ["python3", "Benchmarks/generate_network.py", "--services", "\(size)", "--seed", "\(seed)", partial])
+        "/usr/bin/env",
+        ["python3", "Benchmarks/generate_network.py", "--services", "\(size)", "--seed", "\(seed)", partial])
     guard generated.status == 0 else {
         print("could not generate the network (run from the package root): \(generated.errors)")
         exit(1)
@@ -163,15 +165,24 @@ func renderBenchmark(_ arguments: [String]) throws {
     while k < arguments.count {
         switch arguments[k] {
         case "--layout", "--time-limit":
-            guard k + 1 < arguments.count else { print("\(arguments[k]) needs a value"); exit(64) }
+            guard k + 1 < arguments.count else {
+                print("\(arguments[k]) needs a value")
+                exit(64)
+            }
             passed += [arguments[k], arguments[k + 1]]
             k += 1
         case "--runs":
-            guard k + 1 < arguments.count, let n = Int(arguments[k + 1]), n > 0 else { print("--runs needs a count"); exit(64) }
+            guard k + 1 < arguments.count, let n = Int(arguments[k + 1]), n > 0 else {
+                print("--runs needs a count")
+                exit(64)
+            }
             runs = n
             k += 1
         default:
-            guard let size = Int(arguments[k]), size > 0 else { print("not a size: \(arguments[k])"); exit(64) }
+            guard let size = Int(arguments[k]), size > 0 else {
+                print("not a size: \(arguments[k])")
+                exit(64)
+            }
             sizes.append(size)
         }
         k += 1
@@ -202,9 +213,12 @@ func renderBenchmark(_ arguments: [String]) throws {
             best = min(best, seconds)
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-        func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+        func column(_ text: String, _ width: Int) -> String {
+            text.padding(toLength: width, withPad: " ", startingAt: 0)
+        }
         print(
-            String(format: "%8d  %6d  %6d  ", size, shape.edges, shape.laneTangle) + column(plan.engine.rawValue, 6) + "  "
+            String(format: "%8d  %6d  %6d  ", size, shape.edges, shape.laneTangle) + column(plan.engine.rawValue, 6)
+                + "  "
                 + column(plan.lanes ? "yes" : "no", 5) + "  " + column(plan.edgeLabels ? "yes" : "no", 6)
                 + String(format: "  %8.2f  ", best) + (failure.map { "failed: \($0)" } ?? "\(bytes / 1024) KiB"))
         if failure != nil { try? FileManager.default.removeItem(atPath: out) }

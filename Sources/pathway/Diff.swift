@@ -76,7 +76,9 @@ extension PathwayCommand {
             let wanted = [(diagram, DiffDiagram.Side.difference), (beforeDiagram, .before), (afterDiagram, .after)]
                 .compactMap { path, side in path.map { ($0, side) } }
             if !wanted.isEmpty {
-                let sides = wanted.map { path, side in (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!) }
+                let sides = wanted.map { path, side in
+                    (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!)
+                }
                 do {
                     drawings = zip(wanted, try Drawing.redesign(diff, sides: sides)).map { ($0.0, $1) }
                 } catch {

@@ -36,7 +36,9 @@ extension PathwayCommand {
             }
             try writeWhole(Array(converted.yaml.utf8), to: output)
             let pathway = converted.pathway
-            print("wrote \(output): \(pathway.services.count) services, \(pathway.organisations.count) organisations, \(pathway.routes.count) routes")
+            print(
+                "wrote \(output): \(pathway.services.count) services, \(pathway.organisations.count) organisations, \(pathway.routes.count) routes"
+            )
         }
     }
 }

@@ -5,6 +5,9 @@ struct PathwayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathway",
         abstract: "See, measure and compare health and social-care referral pathways.",
-        subcommands: [Check.self, Metrics.self, EntryPoints.self, Diff.self, Report.self, Render.self, Diagrams.self, Import.self, RenderWorkerCommand.self]
+        subcommands: [
+            Check.self, Metrics.self, EntryPoints.self, Diff.self, Report.self, Render.self, Diagrams.self, Import.self,
+            RenderWorkerCommand.self,
+        ]
     )
 }

@@ -11,9 +11,13 @@ import Testing
     func attributes(_ graph: DOTGraph) -> [String: String] {
         var all: [String: String] = [:]
         for (key, value) in graph.attributes { all["graph \(key)"] = value }
-        for cluster in graph.clusters { for (key, value) in cluster.attributes { all["\(cluster.name) \(key)"] = value } }
+        for cluster in graph.clusters {
+            for (key, value) in cluster.attributes { all["\(cluster.name) \(key)"] = value }
+        }
         for node in graph.nodes { for (key, value) in node.attributes { all["\(node.name) \(key)"] = value } }
-        for edge in graph.edges { for (key, value) in edge.attributes { all["\(edge.tail)->\(edge.head) \(key)"] = value } }
+        for edge in graph.edges {
+            for (key, value) in edge.attributes { all["\(edge.tail)->\(edge.head) \(key)"] = value }
+        }
         return all
     }
 
@@ -101,6 +105,7 @@ import Testing
     }
 
     @Test func modestWeightsAndOtherAttributesStillRender() throws {
-        _ = try Graphviz.shared.render(dot: "digraph { a -> b [weight=100]; b -> c [weight=0.5]; c [shape=octagon] }", format: .svg)
+        _ = try Graphviz.shared.render(
+            dot: "digraph { a -> b [weight=100]; b -> c [weight=0.5]; c [shape=octagon] }", format: .svg)
     }
 }

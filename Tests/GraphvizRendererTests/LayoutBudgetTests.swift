@@ -6,7 +6,10 @@ import Testing
 @Suite struct LayoutBudgetTests {
     @Test func largeGraphsGetBoundedIterationsSmallOnesGraphvizDefaults() {
         #expect(LayoutBudget.attributes(engine: .dot, nodes: 100, edges: 300).isEmpty)
-        let dot = Dictionary(uniqueKeysWithValues: LayoutBudget.attributes(engine: .dot, nodes: 101, edges: 0).map { ($0.name, $0.value) })
+        let dot = Dictionary(
+            uniqueKeysWithValues: LayoutBudget.attributes(engine: .dot, nodes: 101, edges: 0).map {
+                ($0.name, $0.value)
+            })
         #expect(dot == ["nslimit": "0.2", "mclimit": "0.2", "searchsize": "10"])
         // Dense but few nodes is large too: 60 services with 600 routes took dot 4 s unbounded.
         #expect(!LayoutBudget.attributes(engine: .dot, nodes: 60, edges: 600).isEmpty)
@@ -21,24 +24,29 @@ import Testing
         dot += "}"
         let laidOut = String(decoding: try Graphviz.shared.render(dot: dot, engine: .dot, format: .xdot), as: UTF8.self)
         #expect(laidOut.contains("nslimit=0.2") && laidOut.contains("mclimit=0.2") && laidOut.contains("searchsize=10"))
-        let small = String(decoding: try Graphviz.shared.render(dot: "digraph { a -> b }", format: .xdot), as: UTF8.self)
+        let small = String(
+            decoding: try Graphviz.shared.render(dot: "digraph { a -> b }", format: .xdot), as: UTF8.self)
         #expect(!small.contains("nslimit"))
     }
 }
 
-
 @Suite struct TimeLimitTests {
     @Test func aLayoutStoppedAtItsLimitNamesTheEngineAndTheLimit() throws {
-        let hanging = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hang-\(UUID().uuidString).sh")
+        let hanging = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "hang-\(UUID().uuidString).sh")
         try "#!/bin/sh\ncat >/dev/null; exec sleep 30\n".write(to: hanging, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hanging.path)
         defer { try? FileManager.default.removeItem(at: hanging) }
-        for (engine, words) in [(LayoutEngine.dot, "with dot"), (.sfdp, "with sfdp"), (.positioned, "drawing the diagram")] {
+        for (engine, words) in [
+            (LayoutEngine.dot, "with dot"), (.sfdp, "with sfdp"), (.positioned, "drawing the diagram"),
+        ] {
             do {
-                _ = try RenderWorker(executable: hanging, timeout: 0.3).render(dot: "digraph { a }", engine: engine, format: .svg)
+                _ = try RenderWorker(executable: hanging, timeout: 0.3).render(
+                    dot: "digraph { a }", engine: engine, format: .svg)
                 Issue.record("a hanging worker must be stopped")
             } catch {
-                #expect(error.message.contains(words) && error.message.contains("the limit of 0.3 s"), "\(error.message)")
+                #expect(
+                    error.message.contains(words) && error.message.contains("the limit of 0.3 s"), "\(error.message)")
                 #expect(error.timeLimit == 0.3)
             }
         }

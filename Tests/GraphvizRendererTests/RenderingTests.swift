@@ -1,11 +1,11 @@
 import Foundation
-import Testing
 import GraphvizRenderer
 import PathwayCore
 import PathwayReports
+import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite struct RenderingTests {
@@ -19,8 +19,10 @@ import FoundationXML
         var clusters = 0
         var titles: [String] = []
         var inTitle = false
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             if name == "g", attributes["class"] == "cluster" { clusters += 1 }
             inTitle = name == "title"
             if inTitle { titles.append("") }
@@ -73,13 +75,16 @@ import FoundationXML
             return (word(16), word(20))
         }
         // 400 boxes in a row, 60 inches wide at full size.
-        let wide = "digraph { rankdir=LR; node [shape=box, width=0.1, fixedsize=true]; "
+        let wide =
+            "digraph { rankdir=LR; node [shape=box, width=0.1, fixedsize=true]; "
             + (0..<399).map { "n\($0) -> n\($0 + 1);" }.joined(separator: " ") + " }"
         let (width, height) = pixels(try Graphviz.shared.render(dot: wide, format: .png))
         #expect(width <= 4_800 && width >= 4_700 && height < 100, "\(width) × \(height)")
         let sample = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
         let small = pixels(try Graphviz.shared.render(dot: sample, format: .png))
-        let unshrunk = pixels(try Graphviz.shared.render(dot: sample.replacingOccurrences(of: "graph [", with: "graph [size=\"1000,1000\", "), format: .png))
+        let unshrunk = pixels(
+            try Graphviz.shared.render(
+                dot: sample.replacingOccurrences(of: "graph [", with: "graph [size=\"1000,1000\", "), format: .png))
         #expect(small == unshrunk)
     }
 
@@ -98,7 +103,8 @@ import FoundationXML
     }
 
     @Test func aFloodOfGraphvizMessagesIsCutToTheFirstFewDistinctOnes() {
-        let flood = (0..<300).map { "libpath/shortest.c:\($0 % 2 == 0 ? 324 : 192): message \($0 % 7)" }.joined(separator: "\n")
+        let flood = (0..<300).map { "libpath/shortest.c:\($0 % 2 == 0 ? 324 : 192): message \($0 % 7)" }.joined(
+            separator: "\n")
         let error = GraphvizError(graphvizText: flood)
         let lines = error.message.split(separator: "\n")
         #expect(lines.count == 4, "\(error.message)")
@@ -124,7 +130,9 @@ import FoundationXML
         let services = names.enumerated().map { k, name in
             Service(id: "s\(k)", name: name, organisation: "o", entry: k == 0)
         }
-        var routes = (1..<names.count).map { Route(from: "s0", to: "s\($0)", purpose: "diagnosis", volume: $0, note: "<b>\"&\"</b>") }
+        var routes = (1..<names.count).map {
+            Route(from: "s0", to: "s\($0)", purpose: "diagnosis", volume: $0, note: "<b>\"&\"</b>")
+        }
         routes.append(Route(from: "s1", to: "gone <clinic>"))
         let pathway = Pathway(
             title: "Hostile \"title\" <&>", organisations: [Organisation(id: "o", name: "Org \"<&>\"", sector: .other)],
@@ -169,7 +177,8 @@ import FoundationXML
         for file in Self.samples {
             let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
             let path = Self.root.appendingPathComponent("diagrams").appendingPathComponent(name).path
-            let checkedIn = try #require(FileManager.default.contents(atPath: path), "\(name) is missing: run 'pathway diagrams'")
+            let checkedIn = try #require(
+                FileManager.default.contents(atPath: path), "\(name) is missing: run 'pathway diagrams'")
             let fresh = try Graphviz.shared.render(dot: PathwayDiagram.dot(try PathwayFiles.load(file)), format: .svg)
             #expect([UInt8](checkedIn) == fresh, "\(name) is out of date: run 'pathway diagrams'")
             if [UInt8](checkedIn) != fresh { break }
@@ -271,7 +280,9 @@ import FoundationXML
             """)
         #expect(p.organisations.first?.sector == .mentalHealth && p.organisations.first?.name == "Mental health trust")
         let clinic = try #require(p.services.first { $0.name == "Memory Clinic" })
-        #expect(clinic.id == "memory-clinic" && clinic.entry && clinic.functions == ["diagnosis", "review"] && clinic.capacity == 300)
+        #expect(
+            clinic.id == "memory-clinic" && clinic.entry && clinic.functions == ["diagnosis", "review"]
+                && clinic.capacity == 300)
         #expect(p.services.first { $0.id == "crisis" }?.organisation == "inner-team")
         let route = try #require(p.routes.first)
         #expect(route.purpose == "crisis-response" && route.volume == 40 && route.kind == .informal)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// The command-line tool as a user runs it: exit codes, messages, and no crash on bad input.
@@ -53,7 +53,9 @@ import FoundationXML
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("pathways/dementia-london-before.yaml"))
         #expect(r.stdout.range(of: #"diagnosis has [3-9] points of entry"#, options: .regularExpression) != nil)
-        #expect(!r.stdout.contains("dementia-london-after.yaml:") || !r.stdout.contains("after.yaml:[0-9]+: info: diagnosis has"))
+        #expect(
+            !r.stdout.contains("dementia-london-after.yaml:")
+                || !r.stdout.contains("after.yaml:[0-9]+: info: diagnosis has"))
         #expect(r.stdout.contains("pathways checked: 0 errors"))
         // The summary lines: several doors for diagnosis before, one after.
         let lines = r.stdout.split(separator: "\n")
@@ -80,8 +82,9 @@ import FoundationXML
         #expect(orphaned.count == 2)
         #expect(orphaned.first?["line"] as? Int == 21)
         #expect(orphaned.first?["services"] as? [String] == ["gp", "old-clinic"])
-        #expect(Set(findings.flatMap { ($0 as NSDictionary).allKeys as! [String] })
-            == ["severity", "rule", "message", "file", "line", "services"])
+        #expect(
+            Set(findings.flatMap { ($0 as NSDictionary).allKeys as! [String] })
+                == ["severity", "rule", "message", "file", "line", "services"])
     }
 
     @Test func metricsJSONIsStableAcrossRuns() throws {
@@ -118,8 +121,12 @@ import FoundationXML
     }
 
     @Test func entryPointsShowTheLondonDoorsWithEvidence() throws {
-        let before = try run(["entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-before.yaml"])
-        let after = try run(["entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-after.yaml"])
+        let before = try run([
+            "entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-before.yaml",
+        ])
+        let after = try run([
+            "entry-points", "--json", "--function", "diagnosis", "pathways/dementia-london-after.yaml",
+        ])
         #expect(before.status == 0 && after.status == 0)
         func doors(_ r: Run) throws -> [[String: Any]] {
             let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -150,11 +157,15 @@ import FoundationXML
             #expect(bytes.starts(with: start), "\(ext)")
         }
         // The format from --format wins over the extension.
-        #expect(try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.out", "--format", "svg"]).status == 0)
+        #expect(
+            try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.out", "--format", "svg"]).status
+                == 0)
         // Mistakes in the command line: 64, nothing written.
         let unknown = try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.gif"])
         #expect(unknown.status == 64 && unknown.stderr.contains("cannot tell the format"))
-        #expect(try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/y.svg", "--layout", "circo"]).status == 64)
+        #expect(
+            try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/y.svg", "--layout", "circo"])
+                .status == 64)
         // A pathway that does not load: 65, and the earlier file is left as it was.
         let keep = "\(folder)/london.svg"
         let before = FileManager.default.contents(atPath: keep)
@@ -172,7 +183,9 @@ import FoundationXML
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for k in 0..<3 {
-            #expect(try run(["render", "pathways/dementia-northern-city-2011.yaml", "-o", "\(folder)/\(k).svg"]).status == 0)
+            #expect(
+                try run(["render", "pathways/dementia-northern-city-2011.yaml", "-o", "\(folder)/\(k).svg"]).status == 0
+            )
         }
         let outputs = (0..<3).map { FileManager.default.contents(atPath: "\(folder)/\($0).svg") }
         #expect(outputs[0] != nil && outputs[0] == outputs[1] && outputs[1] == outputs[2])
@@ -183,7 +196,8 @@ import FoundationXML
     func generatedNetwork(_ services: Int, in folder: String) throws -> String {
         let network = "\(folder)/net-\(services)"
         let r = try runProgram(
-            "/usr/bin/env", ["python3", "Benchmarks/generate_network.py", "--services", "\(services)", "--seed", "1", network])
+            "/usr/bin/env",
+            ["python3", "Benchmarks/generate_network.py", "--services", "\(services)", "--seed", "1", network])
         try #require(r.status == 0, "the generator could not run: \(r.stderr)")
         return network
     }
@@ -193,8 +207,10 @@ import FoundationXML
     final class DrawnServices: NSObject, XMLParserDelegate {
         var services: Set<String> = []
         var lanes = 0
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             guard name == "g" else { return }
             if attributes["class"] == "node", let id = attributes["id"], id.hasPrefix("svc-") { services.insert(id) }
             if attributes["class"] == "cluster" { lanes += 1 }
@@ -232,8 +248,10 @@ import FoundationXML
         let out = "\(folder)/network.svg"
         let r = try run(["render", network, "-o", out, "--layout", "dot", "--time-limit", "0.5"])
         #expect(r.reason == .exit && r.status == 65)
-        #expect(r.stderr.hasPrefix(
-            "\(network): error: the diagram could not be drawn: laying out the diagram with dot took longer than the limit of 0.5 s; try --layout sfdp"),
+        #expect(
+            r.stderr.hasPrefix(
+                "\(network): error: the diagram could not be drawn: laying out the diagram with dot took longer than the limit of 0.5 s; try --layout sfdp"
+            ),
             "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }.isEmpty)
@@ -250,7 +268,9 @@ import FoundationXML
             #expect(auto != nil && auto == FileManager.default.contents(atPath: "\(folder)/dot.svg"), "\(file)")
         }
         for limit in ["0", "-1", "nan", "100000"] {
-            let r = try run(["render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.svg", "--time-limit", limit])
+            let r = try run([
+                "render", "pathways/sexual-health-after.yaml", "-o", "\(folder)/x.svg", "--time-limit", limit,
+            ])
             #expect(r.status == 64, "--time-limit \(limit)")
         }
         let help = try run(["render", "--help"])
@@ -292,8 +312,10 @@ import FoundationXML
             // The samples leave no gap, so --exit-code passes them.
             #expect(try run(arguments + ["--exit-code"]).status == 0)
         }
-        let clinics = ["diff", "Tests/PathwayCoreTests/Fixtures/diff/clinics-before.yaml",
-                       "Tests/PathwayCoreTests/Fixtures/diff/clinics-after.yaml"]
+        let clinics = [
+            "diff", "Tests/PathwayCoreTests/Fixtures/diff/clinics-before.yaml",
+            "Tests/PathwayCoreTests/Fixtures/diff/clinics-after.yaml",
+        ]
         let plain = try run(clinics)
         #expect(plain.status == 0)
         #expect(plain.stdout.contains("1 orphaned route left: ward → clinic-b (diagnosis)"))
@@ -304,7 +326,10 @@ import FoundationXML
         let gated = try run(clinics + ["--exit-code"])
         #expect(gated.status == 1 && gated.stdout == plain.stdout)
         // An input that does not load: 65, whichever side it is.
-        #expect(try run(["diff", "pathways/sexual-health-before.yaml", "Tests/PathwayCoreTests/Fixtures/bad/alias-bomb.yaml"]).status == 65)
+        #expect(
+            try run([
+                "diff", "pathways/sexual-health-before.yaml", "Tests/PathwayCoreTests/Fixtures/bad/alias-bomb.yaml",
+            ]).status == 65)
     }
 
     /// `(title, first coordinates)` of every node of an SVG drawn by Graphviz.
@@ -313,7 +338,8 @@ import FoundationXML
         for whole in svg.components(separatedBy: "class=\"node\"").dropFirst() {
             let block = whole.components(separatedBy: "</g>")[0]
             guard let t0 = block.range(of: "<title>"), let t1 = block.range(of: "</title>"),
-                  let p0 = block.range(of: #"(points|cx)="[^"]*""#, options: .regularExpression) else { continue }
+                let p0 = block.range(of: #"(points|cx)="[^"]*""#, options: .regularExpression)
+            else { continue }
             result[String(block[t0.upperBound..<t1.lowerBound])] = String(block[p0])
         }
         return result
@@ -324,33 +350,47 @@ import FoundationXML
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in Self.pairs {
-            let r = try run(["diff", "pathways/\(name)-before.yaml", "pathways/\(name)-after.yaml", "--diagram", "\(folder)/d.svg",
-                             "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg"])
+            let r = try run([
+                "diff", "pathways/\(name)-before.yaml", "pathways/\(name)-after.yaml", "--diagram", "\(folder)/d.svg",
+                "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg",
+            ])
             #expect(r.status == 0, "\(r.stderr)")
-            let svg = ["d", "b", "a"].map { String(decoding: FileManager.default.contents(atPath: "\(folder)/\($0).svg") ?? Data(), as: UTF8.self) }
-            let (difference, before, after) = (Self.nodePositions(svg[0]), Self.nodePositions(svg[1]), Self.nodePositions(svg[2]))
+            let svg = ["d", "b", "a"].map {
+                String(decoding: FileManager.default.contents(atPath: "\(folder)/\($0).svg") ?? Data(), as: UTF8.self)
+            }
+            let (difference, before, after) = (
+                Self.nodePositions(svg[0]), Self.nodePositions(svg[1]), Self.nodePositions(svg[2])
+            )
             let shared = Set(before.keys).intersection(after.keys).filter { $0.hasPrefix("s") }
             #expect(shared.count >= 5, "\(name): services in both")
             for node in shared {
                 #expect(before[node] == after[node], "\(name): \(node) moved between before and after")
                 #expect(difference[node] == after[node], "\(name): \(node) moved between the difference and after")
             }
-            let boxes = svg.map { text in text.range(of: #"viewBox="[^"]*""#, options: .regularExpression).map { String(text[$0]) } }
-            #expect(boxes[0] != nil && boxes[0] == boxes[1] && boxes[1] == boxes[2], "\(name): one canvas for every side")
+            let boxes = svg.map { text in
+                text.range(of: #"viewBox="[^"]*""#, options: .regularExpression).map { String(text[$0]) }
+            }
+            #expect(
+                boxes[0] != nil && boxes[0] == boxes[1] && boxes[1] == boxes[2], "\(name): one canvas for every side")
             #expect(svg[0].contains("Legend") && !svg[1].contains("Legend"))
             #expect(svg[1].contains("Before: ") && svg[2].contains("After: "))
             #expect(svg.allSatisfy { $0.hasSuffix("</svg>\n") })
         }
         // Sexual health: the three clinics are drawn before, not after; the one-stop shop after only.
-        _ = try run(["diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
-                     "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg"])
+        _ = try run([
+            "diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
+            "--before-diagram", "\(folder)/b.svg", "--after-diagram", "\(folder)/a.svg",
+        ])
         let before = String(decoding: FileManager.default.contents(atPath: "\(folder)/b.svg") ?? Data(), as: UTF8.self)
         let after = String(decoding: FileManager.default.contents(atPath: "\(folder)/a.svg") ?? Data(), as: UTF8.self)
         #expect(before.contains("(GUM) clinic") && !after.contains("(GUM) clinic"))
         #expect(after.contains("Integrated sexual health") && !before.contains("Integrated sexual health"))
         // An output the tool cannot tell the format of: 64, nothing drawn.
-        #expect(try run(["diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
-                         "--diagram", "\(folder)/x.gif"]).status == 64)
+        #expect(
+            try run([
+                "diff", "pathways/sexual-health-before.yaml", "pathways/sexual-health-after.yaml",
+                "--diagram", "\(folder)/x.gif",
+            ]).status == 64)
     }
 
     @Test func diffShowsHostileNamesAsText() throws {
@@ -390,7 +430,8 @@ import FoundationXML
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -400,8 +441,9 @@ import FoundationXML
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !reader.isFinished { usleep(1000) }
-        return Run(status: process.terminationStatus, reason: process.terminationReason,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     @Test func reportsRenderInHeadlessChromium() throws {
@@ -412,7 +454,8 @@ import FoundationXML
         // The checker itself must catch what it looks for: a page that fetches an image, logs
         // an error and throws.
         let control = "\(folder)/control.html"
-        try #"<!DOCTYPE html><html><body><img src="http://192.0.2.1/x.png"><script>console.error("boom"); throw new Error("bad")</script></body></html>"#
+        try
+            #"<!DOCTYPE html><html><body><img src="http://192.0.2.1/x.png"><script>console.error("boom"); throw new Error("bad")</script></body></html>"#
             .write(toFile: control, atomically: true, encoding: .utf8)
         let caught = try browse(control, screenshot: "\(folder)/control.png")
         #expect((caught["requests"] as? [String])?.contains("http://192.0.2.1/x.png") == true)
@@ -439,7 +482,8 @@ import FoundationXML
             let pages = seen["pdfPages"] as? Int ?? 0
             #expect(pages >= 1 && pages <= 12, "\(inputs): prints on \(pages) A4 pages")
             let png = [UInt8](FileManager.default.contents(atPath: "\(folder)/\(k).png") ?? Data())
-            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "a screenshot with something on it")
+            #expect(
+                png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "a screenshot with something on it")
         }
         // The London pair: the point of the redesign is in the headline.
         let london = try browse("\(folder)/0.html", screenshot: "\(folder)/0.png")
@@ -451,12 +495,17 @@ import FoundationXML
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let long = String(repeating: "long name ", count: 50)
-        let names = [#"<script>alert(1)</script>"#, #"<img src=x onerror=alert(2)>"#, #"Smith \"quoted\" & Sons's"#,
-                     "\u{202E}right-to-left \u{05E9}\u{05DC}\u{05D5}\u{05DD}", long]
+        let names = [
+            #"<script>alert(1)</script>"#, #"<img src=x onerror=alert(2)>"#, #"Smith \"quoted\" & Sons's"#,
+            "\u{202E}right-to-left \u{05E9}\u{05DC}\u{05D5}\u{05DD}", long,
+        ]
         for (side, count) in [("before", 3), ("after", 5)] {
             var text = "pathway: \"\(names[0]) \(side)\"\nsource: \"\(names[2])\"\n"
             text += "organisations: [{id: o, name: \"\(names[1])\", sector: other}]\nservices:\n"
-            for k in 0..<count { text += "  - {id: s\(k), name: \"\(names[k % names.count])\", organisation: o, entry: \(k == 0), functions: [f\(k % 2)]}\n" }
+            for k in 0..<count {
+                text +=
+                    "  - {id: s\(k), name: \"\(names[k % names.count])\", organisation: o, entry: \(k == 0), functions: [f\(k % 2)]}\n"
+            }
             text += "routes:\n"
             for k in 1..<count { text += "  - {from: s0, to: s\(k), note: \"\(names[0])\"}\n" }
             text += "  - {from: s1, to: gone, purpose: f1}\n"
@@ -474,7 +523,9 @@ import FoundationXML
         #expect((seen["exceptions"] as? [String]) == [] && (seen["consoleErrors"] as? [String]) == [])
         #expect(seen["scripts"] as? Int == 1)
         let text = try #require(seen["text"] as? String)
-        for name in names.dropLast() { #expect(text.contains(name.replacingOccurrences(of: "\\\"", with: "\"")), "\(name) shown as text") }
+        for name in names.dropLast() {
+            #expect(text.contains(name.replacingOccurrences(of: "\\\"", with: "\"")), "\(name) shown as text")
+        }
         #expect(text.contains(long.trimmingCharacters(in: .whitespaces)))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PathwayCore
 
 /// Every algorithm against a brute-force reading of its definition, on every digraph with up
@@ -83,7 +84,9 @@ import Testing
             let w = crossingOnly ? (c.organisation[a] != c.organisation[b] ? 1 : 0) : 1
             d[a][b] = min(d[a][b], a == b ? 0 : w)
         }
-        for k in 0..<c.n { for i in 0..<c.n { for j in 0..<c.n where d[i][k] + d[k][j] < d[i][j] { d[i][j] = d[i][k] + d[k][j] } } }
+        for k in 0..<c.n {
+            for i in 0..<c.n { for j in 0..<c.n where d[i][k] + d[k][j] < d[i][j] { d[i][j] = d[i][k] + d[k][j] } }
+        }
         return (0..<c.n).map { v in
             let best = c.entries.map { d[$0][v] }.min() ?? inf
             return best >= inf ? nil : best
@@ -173,7 +176,9 @@ import Testing
                 !reachedProviders.isEmpty
                     && reachedProviders.allSatisfy { $0 == x || !Self.reachedFromEntries(c, without: x)[$0] }
             }
-            #expect(Set(entry.bottlenecks) == Set(cutting.map { "s\($0)" }), "bottlenecks \(c.arcs) \(c.entries) \(c.offers)")
+            #expect(
+                Set(entry.bottlenecks) == Set(cutting.map { "s\($0)" }),
+                "bottlenecks \(c.arcs) \(c.entries) \(c.offers)")
             checked += 1
         }
         #expect(checked > 65_000)
@@ -185,7 +190,8 @@ import Testing
         var services = (0..<n).map { Service(id: "s\($0)", organisation: "o") }
         services[0].entry = true
         let routes = (0..<n).map { Route(from: "s\($0)", to: "s\(($0 + 1) % n)") }
-        let p = Pathway(title: "chain", organisations: [Organisation(id: "o", sector: .other)], services: services, routes: routes)
+        let p = Pathway(
+            title: "chain", organisations: [Organisation(id: "o", sector: .other)], services: services, routes: routes)
         let graph = ServiceGraph(p)
         #expect(graph.stronglyConnectedComponents().count == 1)
         let tree = DominatorTree(graph)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PathwayCore
 @testable import PathwayReports
 
@@ -56,7 +57,8 @@ import Testing
 
     @Test func noEntryIsOneWarningNotOnePerService() throws {
         let found = try rules(
-            Self.header + "services: [{id: a, organisation: o, terminal: true}, {id: b, organisation: o, terminal: true}]\n")
+            Self.header
+                + "services: [{id: a, organisation: o, terminal: true}, {id: b, organisation: o, terminal: true}]\n")
         #expect(found["no-entry-point"]?.count == 1)
         #expect(found["unreachable-service"] == nil)
     }
@@ -64,7 +66,10 @@ import Testing
     @Test func textReportLinksFileLineAndRule() throws {
         let findings = PathwayCheck.findings(try PathwayFiles.load(Paths.good("orphaned-routes.yaml")))
         let text = CheckReport.text(findings, files: 1)
-        #expect(text.contains("orphaned-routes.yaml:21:5: error: the route from 'gp' to 'old-clinic' for diagnosis names 'old-clinic', which is not a service of this pathway [orphaned-route]"))
+        #expect(
+            text.contains(
+                "orphaned-routes.yaml:21:5: error: the route from 'gp' to 'old-clinic' for diagnosis names 'old-clinic', which is not a service of this pathway [orphaned-route]"
+            ))
         #expect(text.hasSuffix("1 pathway checked: 2 errors, 1 warning, 0 notes\n"))
         let json = CheckReport.json(findings).serialized()
         #expect(json.contains("\"rule\": \"orphaned-route\""))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import PathwayCore
 import PathwayReports
+import Testing
+
+@testable import PathwayCore
 
 @Suite struct DiffTests {
     static func pair(_ name: String) throws -> PathwayDiff {
@@ -29,8 +30,9 @@ import PathwayReports
         #expect(diff.merged == [PathwayDiff.Merge(into: "hub", from: ["clinic-a", "clinic-b"])])
 
         // The ward still refers to clinic-b: that route, and only it, is orphaned.
-        #expect(diff.orphanedRoutes.map { PathwayDiff.RouteKey($0) }
-            == [PathwayDiff.RouteKey(from: "ward", to: "clinic-b", purpose: "diagnosis")])
+        #expect(
+            diff.orphanedRoutes.map { PathwayDiff.RouteKey($0) }
+                == [PathwayDiff.RouteKey(from: "ward", to: "clinic-b", purpose: "diagnosis")])
         #expect(diff.hasGaps)
 
         // Social care was reached only through clinic-b; the ward reached diagnosis only there.
@@ -53,12 +55,14 @@ import PathwayReports
         #expect(change.changes.map(\.field) == ["kind", "volume"])
         #expect(change.changes[1].before == .int(50) && change.changes[1].after == .int(80))
         #expect(Set(diff.addedRoutes.map { "\($0.from)>\($0.to)" }) == ["gp>hub", "hub>physio", "hub>gp"])
-        #expect(Set(diff.removedRoutes.map { "\($0.from)>\($0.to)" })
-            == ["gp>clinic-a", "gp>clinic-b", "clinic-a>physio", "clinic-b>social-care", "clinic-a>gp"])
+        #expect(
+            Set(diff.removedRoutes.map { "\($0.from)>\($0.to)" })
+                == ["gp>clinic-a", "gp>clinic-b", "clinic-a>physio", "clinic-b>social-care", "clinic-a>gp"])
         // Three removed routes follow their clinic into the hub; gp → clinic-b has no second
         // gp → hub to pair with, and nothing replaces clinic-b → social-care.
-        #expect(diff.redirectedRoutes.map { "\($0.before.from)>\($0.before.to) => \($0.after.from)>\($0.after.to)" }
-            == ["gp>clinic-a => gp>hub", "clinic-a>physio => hub>physio", "clinic-a>gp => hub>gp"])
+        #expect(
+            diff.redirectedRoutes.map { "\($0.before.from)>\($0.before.to) => \($0.after.from)>\($0.after.to)" }
+                == ["gp>clinic-a => gp>hub", "clinic-a>physio => hub>physio", "clinic-a>gp => hub>gp"])
 
         // Metrics, by hand: 6 of 8 routes crossed a boundary before, 4 of 5 after (the
         // orphaned route is not in R); diagnosis had two doors, now one; social care is no
@@ -67,7 +71,10 @@ import PathwayReports
         #expect(Self.metric(diff, "routes")! == (.int(8), .int(5)))
         #expect(Self.metric(diff, "crossBoundaryRoutes")! == (.int(6), .int(4)))
         #expect(Self.metric(diff, "functions.diagnosis.pointsOfEntry.count")! == (.int(2), .int(1)))
-        #expect(Self.metric(diff, "functions.diagnosis.pointsOfEntry")! == (.strings(["clinic-a", "clinic-b"]), .strings(["hub"])))
+        #expect(
+            Self.metric(diff, "functions.diagnosis.pointsOfEntry")! == (
+                .strings(["clinic-a", "clinic-b"]), .strings(["hub"])
+            ))
         #expect(Self.metric(diff, "functions.social-support.pointsOfEntry.count")! == (.int(1), .int(0)))
         #expect(Self.metric(diff, "functions.social-support.minReferrals")! == (.int(2), .null))
         #expect(Self.metric(diff, "orphanedRoutes.count")! == (.int(0), .int(1)))
@@ -98,7 +105,8 @@ import PathwayReports
     }
 
     @Test func routesMatchOnFromToAndPurposeInFileOrder() throws {
-        let before = try pathway("""
+        let before = try pathway(
+            """
             pathway: b
             organisations: [{id: o, sector: other}]
             services: [{id: a, organisation: o, entry: true}, {id: b, organisation: o}]
@@ -108,7 +116,8 @@ import PathwayReports
               - {from: a, to: b, purpose: y, note: first}
               - {from: a, to: b}
             """)
-        let after = try pathway("""
+        let after = try pathway(
+            """
             pathway: a
             organisations: [{id: o, sector: other}]
             services: [{id: a, organisation: o, entry: true}, {id: b, organisation: o, capacity: 5}]
@@ -123,9 +132,10 @@ import PathwayReports
         #expect(diff.removedRoutes.map(\.volume) == [2])
         #expect(diff.addedRoutes.map(\.purpose) == ["z"])
         #expect(diff.changedRoutes.map(\.route.purpose) == ["y"])
-        #expect(diff.changedRoutes.first?.changes == [
-            .init(field: "note", before: .string("first"), after: .string("second")),
-        ])
+        #expect(
+            diff.changedRoutes.first?.changes == [
+                .init(field: "note", before: .string("first"), after: .string("second"))
+            ])
         #expect(diff.changedServices.map(\.id) == ["b"])
         #expect(diff.changedServices.first?.changes.map(\.field) == ["capacity"])
         #expect(diff.beforeRouteOfAfterRoute == [0, 2, nil, 3])
@@ -138,12 +148,16 @@ import PathwayReports
         func closure(_ p: Pathway) -> [String: Set<String>] {
             let ids = Set(p.services.map(\.id))
             var next: [String: [String]] = [:]
-            for r in p.routes where ids.contains(r.from) && ids.contains(r.to) { next[r.from, default: []].append(r.to) }
+            for r in p.routes where ids.contains(r.from) && ids.contains(r.to) {
+                next[r.from, default: []].append(r.to)
+            }
             var result: [String: Set<String>] = [:]
             for s in p.services {
                 var seen: Set<String> = [s.id]
                 var stack = [s.id]
-                while let v = stack.popLast() { for w in next[v] ?? [] where seen.insert(w).inserted { stack.append(w) } }
+                while let v = stack.popLast() {
+                    for w in next[v] ?? [] where seen.insert(w).inserted { stack.append(w) }
+                }
                 result[s.id] = seen
             }
             return result
@@ -153,8 +167,9 @@ import PathwayReports
         for round in 0..<600 {
             let n = 2 + Int(random.next() % 7)
             var services = (0..<n).map { k in
-                Service(id: "s\(k)", organisation: "o\(random.next() % 2)", entry: random.next() % 3 == 0,
-                        functions: words.filter { _ in random.next() % 3 == 0 })
+                Service(
+                    id: "s\(k)", organisation: "o\(random.next() % 2)", entry: random.next() % 3 == 0,
+                    functions: words.filter { _ in random.next() % 3 == 0 })
             }
             var routes = (0..<Int(random.next() % UInt64(3 * n))).map { _ in
                 Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))")
@@ -171,16 +186,23 @@ import PathwayReports
             routes.removeAll { _ in random.next() % 3 == 0 }
             for _ in 0..<Int(random.next() % 4) {
                 let ids = services.map(\.id)
-                routes.append(Route(from: ids[Int(random.next() % UInt64(ids.count))], to: ids[Int(random.next() % UInt64(ids.count))]))
+                routes.append(
+                    Route(
+                        from: ids[Int(random.next() % UInt64(ids.count))],
+                        to: ids[Int(random.next() % UInt64(ids.count))]))
             }
             let after = Pathway(title: "a\(round)", organisations: organisations, services: services, routes: routes)
 
             let (x, y) = (closure(before), closure(after))
-            let offers = { (p: Pathway, id: String, f: String) in p.services.first { $0.id == id }!.functions.contains(f) }
+            let offers = { (p: Pathway, id: String, f: String) in
+                p.services.first { $0.id == id }!.functions.contains(f)
+            }
             var expected: [String] = []
             for s in before.services where after.services.contains(where: { $0.id == s.id }) {
-                for f in words where x[s.id]!.contains(where: { offers(before, $0, f) })
-                    && !y[s.id]!.contains(where: { offers(after, $0, f) }) {
+                for f in words
+                where x[s.id]!.contains(where: { offers(before, $0, f) })
+                    && !y[s.id]!.contains(where: { offers(after, $0, f) })
+                {
                     expected.append("\(s.id) \(f)")
                 }
             }
@@ -193,7 +215,9 @@ import PathwayReports
                 #expect(lost.path.first == lost.service)
                 #expect(offers(before, lost.path.last!, lost.function))
                 #expect(zip(lost.path, lost.path.dropFirst()).allSatisfy { known.contains("\($0)>\($1)") })
-                #expect(!lost.path.dropLast().contains { offers(before, $0, lost.function) }, "round \(round): not shortest")
+                #expect(
+                    !lost.path.dropLast().contains { offers(before, $0, lost.function) }, "round \(round): not shortest"
+                )
             }
         }
         #expect(rows > 200, "the random pairs must exercise lost reach: \(rows) rows")
@@ -210,14 +234,15 @@ import PathwayReports
     @Test(arguments: ["dementia-london", "sexual-health", "urgent-care"])
     func metricsCoverEveryKeyOfSection2(_ name: String) throws {
         let diff = try Self.samples(name)
-        guard case let .object(before) = diff.beforeMetrics.json, case let .object(after) = diff.afterMetrics.json else {
+        guard case .object(let before) = diff.beforeMetrics.json, case .object(let after) = diff.afterMetrics.json
+        else {
             Issue.record("metrics JSON is not an object")
             return
         }
         for key in Self.section2 {
             let pair = try #require(Self.metric(diff, key), "\(key) missing")
             #expect(pair.0 == before[key] && pair.1 == after[key], "\(key)")
-            if case let .array(a) = before[key], case let .array(b) = after[key] {
+            if case .array(let a) = before[key], case .array(let b) = after[key] {
                 #expect(Self.metric(diff, key + ".count")! == (.int(a.count), .int(b.count)), "\(key).count")
             }
         }
@@ -225,13 +250,17 @@ import PathwayReports
         #expect(!words.isEmpty)
         for word in words {
             let count = try #require(Self.metric(diff, "functions.\(word).pointsOfEntry.count"), "\(word)")
-            #expect(count == (.int(diff.beforeMetrics.functions[word]?.pointsOfEntry.count ?? 0),
-                              .int(diff.afterMetrics.functions[word]?.pointsOfEntry.count ?? 0)))
+            #expect(
+                count == (
+                    .int(diff.beforeMetrics.functions[word]?.pointsOfEntry.count ?? 0),
+                    .int(diff.afterMetrics.functions[word]?.pointsOfEntry.count ?? 0)
+                ))
             for key in ["providers", "pointsOfEntry", "singlePointOfEntry", "minReferrals", "minBoundaries"] {
                 #expect(Self.metric(diff, "functions.\(word).\(key)") != nil, "\(word).\(key)")
             }
         }
-        #expect(diff.metrics.map(\.key) == diff.metrics.map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(
+            diff.metrics.map(\.key) == diff.metrics.map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
     /// The sample pairs, checked against the files by hand.
@@ -241,7 +270,10 @@ import PathwayReports
         // advisers are new; the two memory assessment teams are gone.
         #expect(diff.addedServices == ["dementia-advisers", "memory-service"])
         #expect(diff.removedServices == ["cmht-a-memory-assessment", "cmht-b-memory-assessment"])
-        #expect(diff.merged == [.init(into: "memory-service", from: ["cmht-a-memory-assessment", "cmht-b-memory-assessment"])])
+        #expect(
+            diff.merged == [
+                .init(into: "memory-service", from: ["cmht-a-memory-assessment", "cmht-b-memory-assessment"])
+            ])
         // Diagnosis: five doors (two memory teams, two geriatric clinics, the psychiatry
         // clinic) become one.
         #expect(Self.metric(diff, "functions.diagnosis.pointsOfEntry.count")! == (.int(5), .int(1)))
@@ -249,10 +281,11 @@ import PathwayReports
         // follows the team into the memory service.
         let clinic = try #require(diff.changedServices.first { $0.id == "trust-a-geriatric-clinic" })
         #expect(clinic.changes.map(\.field) == ["name", "functions", "capacity"])
-        #expect(diff.redirectedRoutes.contains {
-            $0.before == .init(from: "gp-borough-a", to: "cmht-a-memory-assessment", purpose: "diagnosis")
-                && $0.after == .init(from: "gp-borough-a", to: "memory-service", purpose: "diagnosis")
-        })
+        #expect(
+            diff.redirectedRoutes.contains {
+                $0.before == .init(from: "gp-borough-a", to: "cmht-a-memory-assessment", purpose: "diagnosis")
+                    && $0.after == .init(from: "gp-borough-a", to: "memory-service", purpose: "diagnosis")
+            })
         #expect(diff.orphanedRoutes.isEmpty && diff.lostReach.isEmpty && diff.unmatchedReplaces.isEmpty)
     }
 
@@ -260,7 +293,10 @@ import PathwayReports
         let diff = try Self.samples("sexual-health")
         #expect(diff.addedServices == ["one-stop-shop"])
         #expect(diff.removedServices == ["contraception-clinic", "gum-clinic", "young-peoples-clinic"])
-        #expect(diff.merged == [.init(into: "one-stop-shop", from: ["gum-clinic", "contraception-clinic", "young-peoples-clinic"])])
+        #expect(
+            diff.merged == [
+                .init(into: "one-stop-shop", from: ["gum-clinic", "contraception-clinic", "young-peoples-clinic"])
+            ])
         #expect(diff.removedOrganisations == ["community-health-provider"])
         #expect(Self.metric(diff, "functions.sti-testing.pointsOfEntry.count")! == (.int(3), .int(1)))
         #expect(Self.metric(diff, "services")! == (.int(9), .int(7)))

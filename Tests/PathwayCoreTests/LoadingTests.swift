@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PathwayCore
 
 @Suite struct LoadingTests {
@@ -59,9 +60,10 @@ import Testing
 
     @Test func problemsNameFileLineAndColumn() throws {
         let problem = try #require(loadProblem(Paths.bad("typo-key.yaml")))
-        #expect(problem.description.hasSuffix(
-            "typo-key.yaml:13:5: error: unknown key 'organisaton' in a service; expected one of: id, name,"
-                + " organisation, entry, terminal, functions, capacity, replaces (did you mean 'organisation'?)"))
+        #expect(
+            problem.description.hasSuffix(
+                "typo-key.yaml:13:5: error: unknown key 'organisaton' in a service; expected one of: id, name,"
+                    + " organisation, entry, terminal, functions, capacity, replaces (did you mean 'organisation'?)"))
     }
 
     @Test func severalProblemsAreReportedTogether() throws {
@@ -134,8 +136,9 @@ import Testing
 
     @Test func foldersExpandToTheirPathwaysSorted() {
         let files = PathwayFiles.expand([Paths.fixtures + "/good"])
-        #expect(files.map { URL(fileURLWithPath: $0).lastPathComponent }
-            == ["csv-pair", "orphaned-routes.yaml", "tricky-text.yaml"])
+        #expect(
+            files.map { URL(fileURLWithPath: $0).lastPathComponent }
+                == ["csv-pair", "orphaned-routes.yaml", "tricky-text.yaml"])
     }
 
     @Test func editDistanceAndSuggestions() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PathwayCore
 
 @Suite struct MetricsTests {
@@ -90,7 +91,7 @@ import Testing
 
     @Test func jsonHasExactlyTheContractKeysSorted() throws {
         let m = PathwayMetrics(try pathway(Self.handWorked))
-        guard case let .object(members) = m.json else {
+        guard case .object(let members) = m.json else {
             Issue.record("metrics JSON is an object")
             return
         }
@@ -105,7 +106,10 @@ import Testing
             String($0.dropFirst(3).prefix { $0 != "\"" })
         }
         #expect(keys == keys.sorted() && keys.count == 17)
-        #expect(text.contains("\"orphanedRoutes\": [\n    {\n      \"from\": \"gp\",\n      \"purpose\": \"diagnosis\",\n      \"to\": \"ghost\"\n    }\n  ]"))
+        #expect(
+            text.contains(
+                "\"orphanedRoutes\": [\n    {\n      \"from\": \"gp\",\n      \"purpose\": \"diagnosis\",\n      \"to\": \"ghost\"\n    }\n  ]"
+            ))
     }
 
     @Test func londonRedesignReachesASinglePointOfEntryForDiagnosis() throws {
@@ -153,7 +157,8 @@ import Testing
         var services = (0..<n).map { Service(id: "s\($0)", organisation: "o") }
         services[0].entry = true
         let routes = (0..<n - 1).map { Route(from: "s\($0)", to: "s\($0 + 1)") }
-        let p = Pathway(title: "t", organisations: [Organisation(id: "o", sector: .other)], services: services, routes: routes)
+        let p = Pathway(
+            title: "t", organisations: [Organisation(id: "o", sector: .other)], services: services, routes: routes)
         let (values, sources) = ServiceGraph(p).betweenness(exactLimit: 10, sampleSize: 10)
         #expect(sources == 10 && values.count == n)
         let exact = ServiceGraph(p).betweenness().values
@@ -169,7 +174,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let oracle = Paths.packageRoot.appendingPathComponent("Tests/oracle/pathway_oracle.py").path
         let generated = try python([oracle, "generate", "--seed", "20261123", "--count", "200", folder])
-        try #require(generated.status == 0, "python3 with networkx is needed: pip install networkx\n\(generated.output)")
+        try #require(
+            generated.status == 0, "python3 with networkx is needed: pip install networkx\n\(generated.output)")
         var cases = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".json") }
         cases.sort()
         #expect(cases.count == 200)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PathwayCore
 
 /// The columnar CSV reader must accept exactly the files the thorough reader accepts, give the
@@ -47,7 +48,11 @@ import Testing
         ("a byte-order mark", "\u{FEFF}\(header)\na,A,o,acute,true,false,f,\n", "from,to\na,a\n", false),
         ("a plus sign", "\(header)\na,A,o,acute,true,false,f,+5\n", "from,to,volume\na,a,+7\n", true),
         ("a quoted id", "\(header)\n\"a\",A,o,acute,true,false,f,\n", "from,to\n\"a\",a\n", false),
-        ("non-ASCII names", "\(header)\nא,x,o,acute,true,false,f,\n".replacingOccurrences(of: "א,x", with: "a,Ünïcödé שלום"), "from,to\na,a\n", true),
+        (
+            "non-ASCII names",
+            "\(header)\nא,x,o,acute,true,false,f,\n".replacingOccurrences(of: "א,x", with: "a,Ünïcödé שלום"),
+            "from,to\na,a\n", true
+        ),
     ]
 
     /// Invalid CSV pairs: the fast reader must give way, and both entry points the same error.
@@ -84,7 +89,9 @@ import Testing
     func folder(_ name: String, services: String, routes: String?) throws -> String {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("pathway-network-\(ProcessInfo.processInfo.processIdentifier)")
-            .appendingPathComponent(name.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: ",", with: ""))
+            .appendingPathComponent(
+                name.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: ",", with: "")
+            )
             .path
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -103,9 +110,14 @@ import Testing
         }
         // The plain case by hand: two orphaned routes in file order, parallel and self routes
         // counted, loops of the self routes, capacity exceeded by the parallel routes.
-        let m = PathwayMetrics(try PathwayFiles.loadNetwork(try folder("plain", services: Self.valid[0].services, routes: Self.valid[0].routes)))
+        let m = PathwayMetrics(
+            try PathwayFiles.loadNetwork(
+                try folder("plain", services: Self.valid[0].services, routes: Self.valid[0].routes)))
         #expect(m.routes == 6)
-        #expect(m.orphanedRoutes.map { "\($0.from)>\($0.to):\($0.purpose ?? "-"):\($0.location?.line ?? 0)" } == ["gp>nowhere:diagnosis:6", "gone>care:-:7"])
+        #expect(
+            m.orphanedRoutes.map { "\($0.from)>\($0.to):\($0.purpose ?? "-"):\($0.location?.line ?? 0)" } == [
+                "gp>nowhere:diagnosis:6", "gone>care:-:7",
+            ])
         #expect(m.loops == [["care"], ["clinic", "ward"]])
         #expect(m.overCapacity.map(\.id) == ["clinic"] && m.overCapacity.first?.inbound == 20)
         #expect(m.unreachable == ["care"])
@@ -169,7 +181,9 @@ import Testing
                     id: "s\(v)", organisation: "o\(v % 3)", entry: random.next() % 6 == 0,
                     functions: (0..<70).filter { _ in random.next() % 3 == 0 }.map { "f\($0)" })
             }
-            let routes = (0..<m).map { _ in Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))") }
+            let routes = (0..<m).map { _ in
+                Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))")
+            }
             let p = Pathway(
                 title: "t", organisations: (0..<3).map { Organisation(id: "o\($0)", sector: .acute) },
                 services: services, routes: routes)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import PathwayCore
 
 /// Paths in the source tree, so tests read the same fixtures and samples a user would.

@@ -79,14 +79,19 @@ import Testing
         let (worker, script) = try worker(hangingOn: [.dot, .sfdp], timeout: 0.5)
         defer { try? FileManager.default.removeItem(at: script) }
         for (engine, advice) in [
-            (LayoutEngine.dot, "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"),
+            (
+                LayoutEngine.dot,
+                "; try --layout sfdp, which lays out thousands of services in seconds, or a longer --time-limit"
+            ),
             (.sfdp, "; try a longer --time-limit"),
         ] {
             do {
                 _ = try Drawing.pathway(pathway, engine: engine, format: .svg, worker: worker)
                 Issue.record("a hanging \(engine) must fail")
             } catch {
-                #expect(error.message == "laying out the diagram with \(engine.rawValue) took longer than the limit of 0.5 s")
+                #expect(
+                    error.message
+                        == "laying out the diagram with \(engine.rawValue) took longer than the limit of 0.5 s")
                 #expect(error.advice == advice)
             }
         }
@@ -98,15 +103,18 @@ import Testing
     }
 
     @Test func theSidesOfARedesignShareOnePlaceForEachService() throws {
-        let diff = PathwayDiff(before: try Self.sample("dementia-london-before"), after: try Self.sample("dementia-london-after"))
+        let diff = PathwayDiff(
+            before: try Self.sample("dementia-london-before"), after: try Self.sample("dementia-london-after"))
         let drawn = try Drawing.redesign(
-            diff, sides: [(.before, .dot), (.after, .dot), (.difference, .svg)], worker: RenderWorker(executable: Self.pathwayTool))
+            diff, sides: [(.before, .dot), (.after, .dot), (.difference, .svg)],
+            worker: RenderWorker(executable: Self.pathwayTool))
         #expect(drawn.count == 3)
         let before = try Graphviz.shared.read(dot: String(decoding: drawn[0], as: UTF8.self))
         let after = try Graphviz.shared.read(dot: String(decoding: drawn[1], as: UTF8.self))
         func positions(_ graph: DOTGraph) -> [String: String] {
-            Dictionary(graph.nodes.compactMap { node in node.attributes["id"].map { ($0, node.attributes["pos"] ?? "") } },
-                       uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                graph.nodes.compactMap { node in node.attributes["id"].map { ($0, node.attributes["pos"] ?? "") } },
+                uniquingKeysWith: { a, _ in a })
         }
         let (old, new) = (positions(before), positions(after))
         let both = Set(old.keys).intersection(new.keys)
@@ -120,7 +128,9 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let files = ["sexual-health-before", "sexual-health-after"].map { Self.root.appendingPathComponent("pathways/\($0).yaml").path }
+        let files = ["sexual-health-before", "sexual-health-after"].map {
+            Self.root.appendingPathComponent("pathways/\($0).yaml").path
+        }
         let worker = RenderWorker(executable: Self.pathwayTool)
         let first = try SampleDiagrams.draw(files, into: folder, worker: worker)
         #expect(first.map(\.target) == ["\(folder)/sexual-health-before.svg", "\(folder)/sexual-health-after.svg"])
@@ -129,17 +139,20 @@ import Testing
         let second = try SampleDiagrams.draw(files, into: folder, worker: worker)
         #expect(second.map(\.isCurrent) == [true, false])
         // The checked-in diagrams are what the same call draws.
-        let checkedIn = try SampleDiagrams.draw(files, into: Self.root.appendingPathComponent("diagrams").path, worker: worker)
+        let checkedIn = try SampleDiagrams.draw(
+            files, into: Self.root.appendingPathComponent("diagrams").path, worker: worker)
         #expect(checkedIn.allSatisfy { $0.isCurrent })
     }
 
     @Test func aSampleThatDoesNotLoadIsNamedWithItsPlace() throws {
         let bad = Self.root.appendingPathComponent("Tests/PathwayCoreTests/Fixtures/bad/two-documents.yaml").path
         #expect {
-            _ = try SampleDiagrams.draw([bad], into: NSTemporaryDirectory(), worker: RenderWorker(executable: Self.pathwayTool))
+            _ = try SampleDiagrams.draw(
+                [bad], into: NSTemporaryDirectory(), worker: RenderWorker(executable: Self.pathwayTool))
         } throws: { error in
             let text = (error as! SampleDiagrams.Failure).description
-            return text.hasPrefix(bad + ":") && text.range(of: #":[0-9]+:[0-9]+: error: "#, options: .regularExpression) != nil
+            return text.hasPrefix(bad + ":")
+                && text.range(of: #":[0-9]+:[0-9]+: error: "#, options: .regularExpression) != nil
         }
     }
 }

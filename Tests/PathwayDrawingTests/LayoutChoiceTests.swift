@@ -48,7 +48,8 @@ import Testing
             title: "t", organisations: [Organisation(id: "x", sector: .acute), Organisation(id: "y", sector: .other)],
             services: [service("a", "x"), service("b", "x"), service("c", "x"), service("d", "y"), service("e", "y")],
             routes: [
-                Route(from: "a", to: "b"), Route(from: "b", to: "c"), Route(from: "c", to: "a"), Route(from: "c", to: "d"),
+                Route(from: "a", to: "b"), Route(from: "b", to: "c"), Route(from: "c", to: "a"),
+                Route(from: "c", to: "d"),
                 Route(from: "d", to: "e"), Route(from: "e", to: "d"), Route(from: "e", to: "gone"),
                 Route(from: "lost", to: "a"),
             ])

@@ -229,8 +229,14 @@ extension ServiceGraph {
                 var b = v
                 var da = depth(a)
                 var db = depth(b)
-                while da > db { a = Int(tree.immediateDominator[a]); da -= 1 }
-                while db > da { b = Int(tree.immediateDominator[b]); db -= 1 }
+                while da > db {
+                    a = Int(tree.immediateDominator[a])
+                    da -= 1
+                }
+                while db > da {
+                    b = Int(tree.immediateDominator[b])
+                    db -= 1
+                }
                 while a != b {
                     a = Int(tree.immediateDominator[a])
                     b = Int(tree.immediateDominator[b])

@@ -188,7 +188,9 @@ public enum PathwayCheck {
                     file: serviceFile, line: poe.compactMap(line(of:)).min(), services: poe))
         }
         for loop in metrics.loops {
-            let text = loop.count == 1 ? "\(name(loop[0])) refers to itself" : "referral loop among " + loop.joined(separator: ", ")
+            let text =
+                loop.count == 1
+                ? "\(name(loop[0])) refers to itself" : "referral loop among " + loop.joined(separator: ", ")
             found.append(
                 Finding(
                     severity: .info, rule: "referral-loop", message: text, file: serviceFile,

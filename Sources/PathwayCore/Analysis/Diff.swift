@@ -141,11 +141,14 @@ public struct PathwayDiff: Sendable {
             guard let previous = oldOrganisations[organisation.id] else { return nil }
             var changes: [FieldChange] = []
             if previous.name != organisation.name {
-                changes.append(FieldChange(field: "name", before: .string(previous.name), after: .string(organisation.name)))
+                changes.append(
+                    FieldChange(field: "name", before: .string(previous.name), after: .string(organisation.name)))
             }
             if previous.sector != organisation.sector {
-                changes.append(FieldChange(
-                    field: "sector", before: .string(previous.sector.rawValue), after: .string(organisation.sector.rawValue)))
+                changes.append(
+                    FieldChange(
+                        field: "sector", before: .string(previous.sector.rawValue),
+                        after: .string(organisation.sector.rawValue)))
             }
             return changes.isEmpty ? nil : OrganisationChange(id: organisation.id, changes: changes)
         }.sorted { $0.id < $1.id }
@@ -256,12 +259,12 @@ public struct PathwayDiff: Sendable {
     /// keys as `functions.F.KEY` (a function a side lacks has no providers there), and
     /// `functions.F.providers.count` and `functions.F.pointsOfEntry.count`.
     static func metricChanges(_ a: PathwayMetrics, _ b: PathwayMetrics) -> [MetricChange] {
-        guard case let .object(x) = a.json, case let .object(y) = b.json else { return [] }
+        guard case .object(let x) = a.json, case .object(let y) = b.json else { return [] }
         var out: [MetricChange] = []
         for key in x.keys.sorted() where key != "pathway" && key != "functions" && !key.hasPrefix("betweenness") {
             let (p, q) = (x[key]!, y[key] ?? .null)
             out.append(MetricChange(key: key, before: p, after: q))
-            if case let .array(l) = p, case let .array(r) = q {
+            if case .array(let l) = p, case .array(let r) = q {
                 out.append(MetricChange(key: key + ".count", before: .int(l.count), after: .int(r.count)))
             }
         }
@@ -272,15 +275,22 @@ public struct PathwayDiff: Sendable {
             let prefix = "functions.\(word)."
             out += [
                 MetricChange(key: prefix + "providers", before: .strings(p.providers), after: .strings(q.providers)),
-                MetricChange(key: prefix + "providers.count", before: .int(p.providers.count), after: .int(q.providers.count)),
-                MetricChange(key: prefix + "pointsOfEntry", before: .strings(p.pointsOfEntry), after: .strings(q.pointsOfEntry)),
                 MetricChange(
-                    key: prefix + "pointsOfEntry.count", before: .int(p.pointsOfEntry.count), after: .int(q.pointsOfEntry.count)),
+                    key: prefix + "providers.count", before: .int(p.providers.count), after: .int(q.providers.count)),
                 MetricChange(
-                    key: prefix + "singlePointOfEntry", before: .bool(p.singlePointOfEntry), after: .bool(q.singlePointOfEntry)),
-                MetricChange(key: prefix + "minReferrals", before: .optionalInt(p.minReferrals), after: .optionalInt(q.minReferrals)),
+                    key: prefix + "pointsOfEntry", before: .strings(p.pointsOfEntry), after: .strings(q.pointsOfEntry)),
                 MetricChange(
-                    key: prefix + "minBoundaries", before: .optionalInt(p.minBoundaries), after: .optionalInt(q.minBoundaries)),
+                    key: prefix + "pointsOfEntry.count", before: .int(p.pointsOfEntry.count),
+                    after: .int(q.pointsOfEntry.count)),
+                MetricChange(
+                    key: prefix + "singlePointOfEntry", before: .bool(p.singlePointOfEntry),
+                    after: .bool(q.singlePointOfEntry)),
+                MetricChange(
+                    key: prefix + "minReferrals", before: .optionalInt(p.minReferrals),
+                    after: .optionalInt(q.minReferrals)),
+                MetricChange(
+                    key: prefix + "minBoundaries", before: .optionalInt(p.minBoundaries),
+                    after: .optionalInt(q.minBoundaries)),
             ]
         }
         return out.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
@@ -291,7 +301,8 @@ public struct PathwayDiff: Sendable {
     ///
     /// - Complexity: O(F · (|S| + |R|)) on each side, one backward search per function word.
     static func lostReach(
-        before: Pathway, beforeGraph: ServiceGraph, after: Pathway, afterGraph: ServiceGraph, replacedBy: [String: String]
+        before: Pathway, beforeGraph: ServiceGraph, after: Pathway, afterGraph: ServiceGraph,
+        replacedBy: [String: String]
     ) -> [LostReach] {
         let oldProviders = ServiceGraph.providers(in: before)
         let newProviders = ServiceGraph.providers(in: after)
@@ -309,9 +320,10 @@ public struct PathwayDiff: Sendable {
                     u = Int(towards[u])
                     path.append(beforeGraph.ids[u])
                 }
-                lost.append(LostReach(
-                    service: beforeGraph.ids[v], function: word, path: path,
-                    reason: reason(path: path, function: word, afterGraph: afterGraph, replacedBy: replacedBy)))
+                lost.append(
+                    LostReach(
+                        service: beforeGraph.ids[v], function: word, path: path,
+                        reason: reason(path: path, function: word, afterGraph: afterGraph, replacedBy: replacedBy)))
             }
         }
         return lost.sorted { ($0.service, $0.function) < ($1.service, $1.function) }
@@ -327,7 +339,9 @@ public struct PathwayDiff: Sendable {
             guard let w = afterGraph.vertex[id] else {
                 return "\(id) was removed" + (replacedBy[id].map { " (merged into \($0))" } ?? "")
             }
-            if k + 1 < path.count, let next = afterGraph.vertex[path[k + 1]], !afterGraph.successors(of: w).contains(Int32(next)) {
+            if k + 1 < path.count, let next = afterGraph.vertex[path[k + 1]],
+                !afterGraph.successors(of: w).contains(Int32(next))
+            {
                 return "the route \(id) → \(path[k + 1]) was removed"
             }
         }

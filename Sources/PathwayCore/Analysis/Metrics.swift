@@ -146,7 +146,8 @@ public struct PathwayMetrics: Sendable {
                         .map { Int32($0) }
                 ).map {
                     CapacityExcess(
-                        id: graph.ids[Int($0)], inbound: network.inboundVolume[Int($0)], capacity: network.capacity[Int($0)])
+                        id: graph.ids[Int($0)], inbound: network.inboundVolume[Int($0)],
+                        capacity: network.capacity[Int($0)])
                 }
                 return (crossing, unreachable, bottlenecks, overCapacity, measure(0..<half))
             },

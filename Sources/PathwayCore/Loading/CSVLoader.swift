@@ -361,7 +361,9 @@ struct CSVTable {
                 ok = false
             } else if columns[name] != nil {
                 problems.append(
-                    .init(file: file, line: record.line, column: column(record, k), message: "column '\(name)' appears twice"))
+                    .init(
+                        file: file, line: record.line, column: column(record, k),
+                        message: "column '\(name)' appears twice"))
                 ok = false
             } else {
                 columns[name] = k
@@ -442,7 +444,7 @@ struct Row {
         if let message = parsed.problem(key: column, in: "", text: value, found: "'\(value)'") {
             report(column, message)
         }
-        if case let .value(number) = parsed { return number }
+        if case .value(let number) = parsed { return number }
         return nil
     }
 

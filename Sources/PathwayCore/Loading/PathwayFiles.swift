@@ -18,8 +18,9 @@ public enum PathwayFiles {
         }
         let name = (path as NSString).lastPathComponent
         if name == "services.csv" || name == "routes.csv" {
-            return try CSVPathwayLoader.load(folder: (path as NSString).deletingLastPathComponent.isEmpty
-                ? "." : (path as NSString).deletingLastPathComponent)
+            return try CSVPathwayLoader.load(
+                folder: (path as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (path as NSString).deletingLastPathComponent)
         }
         return try YAMLPathwayLoader.load(path: path)
     }

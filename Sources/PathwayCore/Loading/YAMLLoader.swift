@@ -48,7 +48,8 @@ public enum YAMLPathwayLoader {
     }
 
     static func problem(from error: YamlError, file: String) -> PathwayLoadError.Problem {
-        func make(_ problem: String, _ mark: Mark, _ context: YamlError.Context?) -> PathwayLoadError
+        func make(_ problem: String, _ mark: Mark, _ context: YamlError.Context?)
+            -> PathwayLoadError
             .Problem
         {
             var message = "invalid YAML: \(problem)"
@@ -62,16 +63,16 @@ public enum YAMLPathwayLoader {
             return .init(file: file, line: mark.line, column: mark.column, message: message)
         }
         switch error {
-        case let .scanner(context, problem, mark, _),
-            let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             return make(problem, mark, context)
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             return .init(
                 file: file, line: context.mark.line, column: context.mark.column,
                 message: "a key is given twice in the same mapping: "
                     + duplicates.map { "'\($0)'" }.joined(separator: ", "))
-        case let .reader(problem, offset, _, _):
+        case .reader(let problem, let offset, _, _):
             return .init(
                 file: file, line: nil, column: nil,
                 message: "invalid text: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
@@ -81,7 +82,7 @@ public enum YAMLPathwayLoader {
     }
 
     static func isNull(_ node: Node) -> Bool {
-        guard case let .scalar(scalar) = node, scalar.style == .plain || scalar.style == .any
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any
         else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
@@ -108,7 +109,7 @@ private struct Reader {
         case .mapping: return "a mapping (key: value lines)"
         case .sequence: return "a list"
         case .alias: return "an alias"
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             if YAMLPathwayLoader.isNull(node) { return "nothing" }
             let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
             switch scalar.style {
@@ -123,19 +124,20 @@ private struct Reader {
     mutating func fields(
         _ node: Node, of what: String, allowed: [String]
     ) -> [String: Node]? {
-        guard case let .mapping(mapping) = node else {
+        guard case .mapping(let mapping) = node else {
             report(node, "expected \(what) as a mapping of key: value lines, found \(Self.describe(node))")
             return nil
         }
         var result: [String: Node] = [:]
         for (key, value) in mapping {
-            guard case let .scalar(keyScalar) = key else {
+            guard case .scalar(let keyScalar) = key else {
                 report(key, "expected a key name in \(what), found \(Self.describe(key))")
                 continue
             }
             let name = keyScalar.string
             guard allowed.contains(name) else {
-                var message = "unknown key '\(name)' in \(what); expected one of: "
+                var message =
+                    "unknown key '\(name)' in \(what); expected one of: "
                     + allowed.joined(separator: ", ")
                 if let guess = Identifiers.closest(to: name, in: allowed) {
                     message += " (did you mean '\(guess)'?)"
@@ -150,7 +152,7 @@ private struct Reader {
 
     mutating func text(_ node: Node?, key: String, in what: String) -> String? {
         guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
-        guard case let .scalar(scalar) = node else {
+        guard case .scalar(let scalar) = node else {
             report(node, "expected text for '\(key)' in \(what), found \(Self.describe(node))")
             return nil
         }
@@ -174,7 +176,8 @@ private struct Reader {
         }
         guard let value = text(node, key: key, in: what) else { return nil }
         guard Identifiers.isValidID(value) else {
-            var message = "'\(value)' is not a valid id for '\(key)' in \(what):"
+            var message =
+                "'\(value)' is not a valid id for '\(key)' in \(what):"
                 + " use lower-case letters, digits and '-'"
             if let suggestion = Identifiers.suggestion(for: value) {
                 message += " (e.g. '\(suggestion)')"
@@ -188,7 +191,8 @@ private struct Reader {
     mutating func word(_ node: Node, key: String, in what: String) -> String? {
         guard let value = text(node, key: key, in: what) else { return nil }
         guard Identifiers.isKebabWord(value) else {
-            var message = "'\(value)' is not a function word for '\(key)' in \(what):"
+            var message =
+                "'\(value)' is not a function word for '\(key)' in \(what):"
                 + " use kebab-case (lower-case words joined by '-')"
             if let suggestion = Identifiers.suggestion(for: value) {
                 message += " (e.g. '\(suggestion)')"
@@ -201,7 +205,7 @@ private struct Reader {
 
     mutating func bool(_ node: Node?, key: String, in what: String) -> Bool? {
         guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
-        if case let .scalar(scalar) = node, scalar.style == .plain {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
             switch scalar.string {
             case "true", "True", "TRUE": return true
             case "false", "False", "FALSE": return false
@@ -215,7 +219,7 @@ private struct Reader {
     /// A whole number from 0 to ``Limits/maximumCount``, written unquoted.
     mutating func count(_ node: Node?, key: String, in what: String) -> Int? {
         guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
-        guard case let .scalar(scalar) = node, scalar.style == .plain else {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else {
             report(node, "expected \(CountText.expected) for '\(key)' in \(what), found \(Self.describe(node))")
             return nil
         }
@@ -225,14 +229,14 @@ private struct Reader {
         {
             report(node, message)
         }
-        if case let .value(value) = parsed { return value }
+        if case .value(let value) = parsed { return value }
         return nil
     }
 
     /// A list (block or flow); a single scalar is not accepted where a list belongs.
     mutating func list(_ node: Node?, key: String, in what: String) -> [Node]? {
         guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
-        guard case let .sequence(sequence) = node else {
+        guard case .sequence(let sequence) = node else {
             report(node, "expected a list for '\(key)' in \(what), found \(Self.describe(node))")
             return nil
         }
@@ -322,7 +326,8 @@ private struct Reader {
                 sector = Sector(rawValue: word)
                 if sector == nil {
                     let all = Sector.allCases.map(\.rawValue)
-                    var message = "unknown sector '\(word)'; expected one of: "
+                    var message =
+                        "unknown sector '\(word)'; expected one of: "
                         + all.joined(separator: ", ")
                     if let guess = Identifiers.closest(to: word, in: all) {
                         message += " (did you mean '\(guess)'?)"

@@ -69,7 +69,10 @@ enum YAMLSafetyScan {
                 return try scanTokens(from: i, end: end, atNodeStart: false)
             }
             var indent = 0
-            while i < end && bytes[i] == 0x20 { i += 1; indent += 1 }
+            while i < end && bytes[i] == 0x20 {
+                i += 1
+                indent += 1
+            }
             let content = i
             while i < end && isBlank(bytes[i]) { i += 1 }
             let blank = i == end || bytes[i] == UInt8(ascii: "#")

@@ -116,4 +116,3 @@ enum CountText: Equatable {
 public enum Limits {
     public static let maximumCount = 1_000_000_000_000
 }
-

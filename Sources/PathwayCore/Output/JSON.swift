@@ -67,11 +67,11 @@ public enum JSONValue: Sendable, Equatable {
     /// several cores.
     private func size(limit: Int) -> Int {
         switch self {
-        case let .array(items):
+        case .array(let items):
             var total = items.count
             for item in items where total < limit { total += item.size(limit: limit - total) }
             return total
-        case let .object(members):
+        case .object(let members):
             var total = members.count
             for value in members.values where total < limit { total += value.size(limit: limit - total) }
             return total
@@ -96,12 +96,12 @@ public enum JSONValue: Sendable, Equatable {
     private func write(to out: inout [UInt8], indent: Int, parallelDepth: Int = 0) {
         switch self {
         case .null: Self.append("null", &out)
-        case let .bool(b): Self.append(b ? "true" : "false", &out)
-        case let .int(i): out.append(contentsOf: String(i).utf8)
-        case let .double(d):
+        case .bool(let b): Self.append(b ? "true" : "false", &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
             Self.writeDouble(d, to: &out)
-        case let .string(s): JSONValue.writeString(s, to: &out)
-        case let .array(items):
+        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .array(let items):
             if items.isEmpty {
                 Self.append("[]", &out)
                 return
@@ -114,7 +114,7 @@ public enum JSONValue: Sendable, Equatable {
             }
             Self.indent(indent, &out)
             Self.append("]", &out)
-        case let .object(members):
+        case .object(let members):
             if members.isEmpty {
                 Self.append("{}", &out)
                 return
@@ -173,7 +173,8 @@ public enum JSONValue: Sendable, Equatable {
                 case 0x0A: append("\\n", &out)
                 case 0x0D: append("\\r", &out)
                 case 0x09: append("\\t", &out)
-                case 0xE2 where k + 2 < bytes.count && bytes[k + 1] == 0x80 && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9):
+                case 0xE2
+                where k + 2 < bytes.count && bytes[k + 1] == 0x80 && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9):
                     append(bytes[k + 2] == 0xA8 ? "\\u2028" : "\\u2029", &out)
                     k += 2
                 default:

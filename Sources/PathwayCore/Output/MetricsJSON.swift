@@ -37,7 +37,11 @@ extension PathwayMetrics {
                 { [bottlenecks] out in
                     Self.array(bottlenecks, indent: 2, &out) { b, out in
                         Self.element(
-                            &out, ["dominates": { Self.int(b.dominates, &$0) }, "id": { JSONValue.writeString(b.id, to: &$0) }])
+                            &out,
+                            [
+                                "dominates": { Self.int(b.dominates, &$0) },
+                                "id": { JSONValue.writeString(b.id, to: &$0) },
+                            ])
                     }
                 }
             ),
@@ -68,7 +72,8 @@ extension PathwayMetrics {
                         Self.element(
                             &out,
                             [
-                                "capacity": { Self.int(c.capacity, &$0) }, "id": { JSONValue.writeString(c.id, to: &$0) },
+                                "capacity": { Self.int(c.capacity, &$0) },
+                                "id": { JSONValue.writeString(c.id, to: &$0) },
                                 "inbound": { Self.int(c.inbound, &$0) },
                             ])
                     }
@@ -233,7 +238,9 @@ extension PathwayMetrics {
         JSONValue.append("}", &out)
     }
 
-    private static func object(_ keys: [String], indent: Int, _ out: inout [UInt8], _ value: (String, inout [UInt8]) -> Void) {
+    private static func object(
+        _ keys: [String], indent: Int, _ out: inout [UInt8], _ value: (String, inout [UInt8]) -> Void
+    ) {
         object(keys, keys: keys, indent: indent, &out, value)
     }
 }

@@ -4,7 +4,9 @@
 public enum PathwayYAMLWriter {
     public static func yaml(_ p: Pathway) -> String {
         var out = "pathway: \(quote(p.title))\n"
-        for (key, value) in [("condition", p.condition), ("area", p.area), ("as-of", p.asOf), ("source", p.source), ("notes", p.notes)] {
+        for (key, value) in [
+            ("condition", p.condition), ("area", p.area), ("as-of", p.asOf), ("source", p.source), ("notes", p.notes),
+        ] {
             if let value { out += "\(key): \(quote(value))\n" }
         }
         out += "\norganisations:\n"
@@ -38,7 +40,7 @@ public enum PathwayYAMLWriter {
     }
 
     static func quote(_ text: String) -> String {
-        guard case let .string(s) = JSONValue.string(text) else { return "\"\"" }
+        guard case .string(let s) = JSONValue.string(text) else { return "\"\"" }
         return JSONValue.string(s).serialized().trimmingCharacters(in: .newlines)
     }
 }

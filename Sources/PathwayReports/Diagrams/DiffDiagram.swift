@@ -68,7 +68,8 @@ public enum DiffDiagram {
     /// and route of both sides, so that any side can be drawn from its layout); with them,
     /// the side alone, to be drawn with no layout (Graphviz's `nop2`).
     public static func dot(_ diff: PathwayDiff, side: Side, positions: Positions? = nil) -> String {
-        let before = diff.before, after = diff.after
+        let before = diff.before
+        let after = diff.after
         let drawn: Side = positions == nil ? .difference : side
         let oldServices = Dictionary(before.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newServices = Dictionary(after.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -77,7 +78,8 @@ public enum DiffDiagram {
         // The union of services: the after pathway's in file order, then those removed.
         var services: [(service: Service, item: Item)] = []
         for service in after.services {
-            let state: State = oldServices[service.id] == nil ? .added : changedIDs.contains(service.id) ? .changed : .unchanged
+            let state: State =
+                oldServices[service.id] == nil ? .added : changedIDs.contains(service.id) ? .changed : .unchanged
             services.append((service, Item(name: "s\(services.count)", state: state)))
         }
         for service in before.services where newServices[service.id] == nil {
@@ -89,14 +91,25 @@ public enum DiffDiagram {
         var organisations: [(Organisation, inBefore: Bool, inAfter: Bool)] = []
         var seen: Set<String> = []
         for organisation in after.organisations + before.organisations where seen.insert(organisation.id).inserted {
-            organisations.append((organisation, before.organisations.contains { $0.id == organisation.id },
-                                  after.organisations.contains { $0.id == organisation.id }))
+            organisations.append(
+                (
+                    organisation, before.organisations.contains { $0.id == organisation.id },
+                    after.organisations.contains { $0.id == organisation.id }
+                ))
         }
 
         // The union of routes: the after pathway's, then those removed.
-        struct Line { var route: Route; var id: String; var state: State; var orphanedAfter: Bool; var label: String; var tip: String }
+        struct Line {
+            var route: Route
+            var id: String
+            var state: State
+            var orphanedAfter: Bool
+            var label: String
+            var tip: String
+        }
         var lines: [Line] = []
-        let newIDs = Set(after.services.map(\.id)), oldIDs = Set(before.services.map(\.id))
+        let newIDs = Set(after.services.map(\.id))
+        let oldIDs = Set(before.services.map(\.id))
         for (k, route) in after.routes.enumerated() {
             let match = diff.beforeRouteOfAfterRoute[k]
             let old = match.map { before.routes[$0] }
@@ -106,16 +119,20 @@ public enum DiffDiagram {
                 volume = "\(old.volume.map(String.init) ?? "?") → \(route.volume.map(String.init) ?? "?")/yr"
             }
             let orphaned = !newIDs.contains(route.from) || !newIDs.contains(route.to)
-            lines.append(Line(
-                route: route, id: "r\(lines.count)", state: state, orphanedAfter: orphaned,
-                label: [route.purpose, volume].compactMap { $0 }.joined(separator: "\n"),
-                tip: tip(route, state: state, old: old, orphaned: orphaned)))
+            lines.append(
+                Line(
+                    route: route, id: "r\(lines.count)", state: state, orphanedAfter: orphaned,
+                    label: [route.purpose, volume].compactMap { $0 }.joined(separator: "\n"),
+                    tip: tip(route, state: state, old: old, orphaned: orphaned)))
         }
         for route in diff.removedRoutes {
-            lines.append(Line(
-                route: route, id: "r\(lines.count)", state: .removed, orphanedAfter: false,
-                label: [route.purpose, route.volume.map { "\($0)/yr" }].compactMap { $0 }.joined(separator: "\n"),
-                tip: tip(route, state: .removed, old: nil, orphaned: !oldIDs.contains(route.from) || !oldIDs.contains(route.to))))
+            lines.append(
+                Line(
+                    route: route, id: "r\(lines.count)", state: .removed, orphanedAfter: false,
+                    label: [route.purpose, route.volume.map { "\($0)/yr" }].compactMap { $0 }.joined(separator: "\n"),
+                    tip: tip(
+                        route, state: .removed, old: nil,
+                        orphaned: !oldIDs.contains(route.from) || !oldIDs.contains(route.to))))
         }
         // Ends that name no service of either side: ghost boxes.
         var ghosts: [String: String] = [:]
@@ -144,9 +161,11 @@ public enum DiffDiagram {
         case .after: sideTitle = "After: " + after.title
         }
         var out = "digraph redesign {\n"
-        var graph = ["rankdir=LR", "charset=\"UTF-8\"", "fontname=\"Helvetica\"", "fontsize=12", "nodesep=0.3",
-                     "ranksep=0.6", "pad=0.3", "forcelabels=true", "labelloc=t",
-                     "label=\(PathwayDiagram.quote(sideTitle))"]
+        var graph = [
+            "rankdir=LR", "charset=\"UTF-8\"", "fontname=\"Helvetica\"", "fontsize=12", "nodesep=0.3",
+            "ranksep=0.6", "pad=0.3", "forcelabels=true", "labelloc=t",
+            "label=\(PathwayDiagram.quote(sideTitle))",
+        ]
         place(&graph, positions?.graph, keys: Positions.graphKeys)
         if positions != nil { graph.append("notranslate=true") }
         out += "  graph [\(graph.joined(separator: ", "))];\n"
@@ -155,11 +174,15 @@ public enum DiffDiagram {
         // They sit half an inch outside the layout's box, where external labels may reach.
         if let box = positions?.graph["bb"]?.split(separator: ",").compactMap({ Double($0) }), box.count == 4 {
             let margin = 36.0
-            for (k, corner) in ["\(box[0] - margin),\(box[1] - margin)", "\(box[2] + margin),\(box[3] + margin)"].enumerated() {
-                out += "  corner\(k) [shape=point, style=invis, width=0.01, height=0.01, label=\"\", pos=\"\(corner)\"];\n"
+            for (k, corner) in ["\(box[0] - margin),\(box[1] - margin)", "\(box[2] + margin),\(box[3] + margin)"]
+                .enumerated()
+            {
+                out +=
+                    "  corner\(k) [shape=point, style=invis, width=0.01, height=0.01, label=\"\", pos=\"\(corner)\"];\n"
             }
         }
-        out += "  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#FFFFFF\", color=\"#333333\"];\n"
+        out +=
+            "  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#FFFFFF\", color=\"#333333\"];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", arrowsize=0.7];\n"
 
         for (k, entry) in organisations.enumerated() {
@@ -167,7 +190,7 @@ public enum DiffDiagram {
             let members = services.filter { ($0.service.organisation == organisation.id) && $0.item.on(drawn) }
             guard !members.isEmpty else { continue }
             let colours = PathwayDiagram.sectorColours[organisation.sector]!
-            var state = "" 
+            var state = ""
             if drawn == .difference && !inBefore { state = " (new)" }
             if drawn == .difference && !inAfter { state = " (gone)" }
             var attributes = [
@@ -180,7 +203,8 @@ public enum DiffDiagram {
             place(&attributes, positions?.clusters["cluster_\(k)"], keys: Positions.graphKeys)
             out += "  subgraph cluster_\(k) {\n    graph [\(attributes.joined(separator: ", "))];\n"
             for (service, item) in members {
-                out += "    \(item.name) [\(serviceAttributes(service, item: item, drawn: drawn, diff: diff, positions: positions).joined(separator: ", "))];\n"
+                out +=
+                    "    \(item.name) [\(serviceAttributes(service, item: item, drawn: drawn, diff: diff, positions: positions).joined(separator: ", "))];\n"
             }
             out += "  }\n"
         }
@@ -191,8 +215,11 @@ public enum DiffDiagram {
         for line in lines where visible(line) {
             for id in [line.route.from, line.route.to] where !present.contains(id) && ghostsDrawn.insert(id).inserted {
                 let name = node[id]?.name ?? ghosts[id]!
-                var attributes = ["label=\(PathwayDiagram.quote("missing: " + id))", "style=\"dashed\"", "color=\"\(orphan)\"",
-                                  "fontcolor=\"\(orphan)\"", "tooltip=\(PathwayDiagram.quote("'\(id)' is not a service of this pathway"))"]
+                var attributes = [
+                    "label=\(PathwayDiagram.quote("missing: " + id))", "style=\"dashed\"", "color=\"\(orphan)\"",
+                    "fontcolor=\"\(orphan)\"",
+                    "tooltip=\(PathwayDiagram.quote("'\(id)' is not a service of this pathway"))",
+                ]
                 place(&attributes, positions?.nodes[name], keys: Positions.nodeKeys)
                 out += "  \(name) [\(attributes.joined(separator: ", "))];\n"
             }
@@ -201,18 +228,24 @@ public enum DiffDiagram {
         for line in lines where visible(line) {
             let from = node[line.route.from]?.name ?? ghosts[line.route.from]!
             let to = node[line.route.to]?.name ?? ghosts[line.route.to]!
-            var attributes = ["id=\"\(positions == nil ? line.id : "\(side.rawValue)-\(line.id)")\"", "xlabel=\(PathwayDiagram.quote(line.label))", "tooltip=\(PathwayDiagram.quote(line.tip))"]
+            var attributes = [
+                "id=\"\(positions == nil ? line.id : "\(side.rawValue)-\(line.id)")\"",
+                "xlabel=\(PathwayDiagram.quote(line.label))", "tooltip=\(PathwayDiagram.quote(line.tip))",
+            ]
             var dashed = line.route.kind == .informal
             switch (drawn, line.state) {
             case (.difference, .added): attributes += ["color=\"\(added)\"", "fontcolor=\"\(added)\"", "penwidth=2.5"]
             case (.difference, .removed):
                 attributes += ["color=\"\(removed)\"", "fontcolor=\"\(removed)\"", "penwidth=2.5"]
                 dashed = true
-            case (.difference, .changed): attributes += ["color=\"\(changed)\"", "fontcolor=\"\(changed)\"", "penwidth=2.5"]
+            case (.difference, .changed):
+                attributes += ["color=\"\(changed)\"", "fontcolor=\"\(changed)\"", "penwidth=2.5"]
             case (.difference, .unchanged): attributes += ["color=\"\(unchanged)\"", "fontcolor=\"\(unchanged)\""]
             default: break
             }
-            let broken = drawn == .difference ? line.orphanedAfter : !present.contains(line.route.from) || !present.contains(line.route.to)
+            let broken =
+                drawn == .difference
+                ? line.orphanedAfter : !present.contains(line.route.from) || !present.contains(line.route.to)
             if broken {
                 attributes += ["color=\"\(orphan)\"", "fontcolor=\"\(orphan)\"", "penwidth=2.5"]
             }
@@ -229,8 +262,11 @@ public enum DiffDiagram {
                 let id = "m\(links)"
                 links += 1
                 guard drawn == .difference else { continue }
-                var attributes = ["id=\"\(positions == nil ? id : "\(side.rawValue)-\(id)")\"", "style=dotted", "color=\"#000000\"", "arrowhead=empty", "penwidth=1.5",
-                                  "tooltip=\(PathwayDiagram.quote("\(merge.into) replaces \(old)"))"]
+                var attributes = [
+                    "id=\"\(positions == nil ? id : "\(side.rawValue)-\(id)")\"", "style=dotted", "color=\"#000000\"",
+                    "arrowhead=empty", "penwidth=1.5",
+                    "tooltip=\(PathwayDiagram.quote("\(merge.into) replaces \(old)"))",
+                ]
                 place(&attributes, positions?.edges[id], keys: Positions.edgeKeys)
                 out += "  \(from.name) -> \(to.name) [\(attributes.joined(separator: ", "))];\n"
             }
@@ -244,8 +280,12 @@ public enum DiffDiagram {
         return out
     }
 
-    static func serviceAttributes(_ service: Service, item: Item, drawn: Side, diff: PathwayDiff, positions: Positions?) -> [String] {
-        var attributes = ["id=\(PathwayDiagram.quote("svc-" + service.id))", "label=\(PathwayDiagram.quote(service.name))"]
+    static func serviceAttributes(_ service: Service, item: Item, drawn: Side, diff: PathwayDiff, positions: Positions?)
+        -> [String]
+    {
+        var attributes = [
+            "id=\(PathwayDiagram.quote("svc-" + service.id))", "label=\(PathwayDiagram.quote(service.name))",
+        ]
         if service.entry {
             attributes += ["shape=cds", "style=\"filled,bold\""]
         } else if service.terminal {
@@ -258,14 +298,18 @@ public enum DiffDiagram {
                 attributes += ["color=\"\(added)\"", "fillcolor=\"#DCEBF5\"", "penwidth=2.5"]
                 tip += "; ADDED"
             case .removed:
-                attributes += ["color=\"\(removed)\"", "fontcolor=\"#7A5200\"", "penwidth=2.5",
-                               "style=\"\(service.entry ? "dashed,bold" : "rounded,dashed")\""]
+                attributes += [
+                    "color=\"\(removed)\"", "fontcolor=\"#7A5200\"", "penwidth=2.5",
+                    "style=\"\(service.entry ? "dashed,bold" : "rounded,dashed")\"",
+                ]
                 tip += "; REMOVED"
                 if let into = diff.replacedBy[service.id] { tip += ", replaced by \(into)" }
             case .changed:
                 attributes += ["color=\"\(changed)\"", "fillcolor=\"#F7E4EF\"", "penwidth=2.5"]
                 let changes = diff.changedServices.first { $0.id == service.id }?.changes ?? []
-                tip += "; CHANGED: " + changes.map { "\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))" }
+                tip +=
+                    "; CHANGED: "
+                    + changes.map { "\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))" }
                     .joined(separator: "; ")
             case .unchanged:
                 attributes += ["color=\"\(unchanged)\"", "fontcolor=\"#555555\""]
@@ -276,7 +320,9 @@ public enum DiffDiagram {
         if !service.replaces.isEmpty { tip += "; replaces " + service.replaces.joined(separator: ", ") }
         attributes.append("tooltip=\(PathwayDiagram.quote(tip))")
         if let table = positions?.nodes[item.name] {
-            for key in Positions.nodeKeys { if let value = table[key] { attributes.append("\(key)=\(PathwayDiagram.quote(value))") } }
+            for key in Positions.nodeKeys {
+                if let value = table[key] { attributes.append("\(key)=\(PathwayDiagram.quote(value))") }
+            }
         }
         return attributes
     }
@@ -289,9 +335,11 @@ public enum DiffDiagram {
         case .removed: tip += "; REMOVED"
         case .changed:
             if let old {
-                tip += "; CHANGED: " + PathwayDiff.changes(old, route).map {
-                    "\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))"
-                }.joined(separator: "; ")
+                tip +=
+                    "; CHANGED: "
+                    + PathwayDiff.changes(old, route).map {
+                        "\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))"
+                    }.joined(separator: "; ")
             }
         case .unchanged: break
         }

@@ -47,7 +47,8 @@ public enum PathwayDiagram {
         let deadEnds = Set(metrics.deadEnds)
         var node: [String: String] = [:]
         for (k, service) in pathway.services.enumerated() { node[service.id] = "s\(k)" }
-        let organisationOf = Dictionary(pathway.services.map { ($0.id, $0.organisation) }, uniquingKeysWith: { a, _ in a })
+        let organisationOf = Dictionary(
+            pathway.services.map { ($0.id, $0.organisation) }, uniquingKeysWith: { a, _ in a })
         let sectorOf = Dictionary(pathway.organisations.map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
         let maxVolume = max(1, pathway.routes.compactMap(\.volume).max() ?? 1)
 
@@ -67,18 +68,25 @@ public enum PathwayDiagram {
                 out += "  subgraph cluster_\(k) {\n"
                 out += "    label=\(quote(organisation.name + "\n" + organisation.sector.rawValue));"
                 out += " style=\"rounded,filled\"; fillcolor=\"\(colours.fill)\"; color=\"\(colours.border)\";"
-                out += " fontsize=11; tooltip=\(quote("\(organisation.name) (\(organisation.id)), \(organisation.sector.rawValue)"));\n"
+                out +=
+                    " fontsize=11; tooltip=\(quote("\(organisation.name) (\(organisation.id)), \(organisation.sector.rawValue)"));\n"
                 for service in services {
-                    out += "    " + serviceNode(service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
-                                                 deadEnd: deadEnds.contains(service.id)) + "\n"
+                    out +=
+                        "    "
+                        + serviceNode(
+                            service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
+                            deadEnd: deadEnds.contains(service.id)) + "\n"
                 }
                 out += "  }\n"
             }
         } else {
             for service in pathway.services {
                 let colours = sectorOf[service.organisation].map { sectorColours[$0]! }
-                out += "  " + serviceNode(service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
-                                          deadEnd: deadEnds.contains(service.id), sectorColours: colours) + "\n"
+                out +=
+                    "  "
+                    + serviceNode(
+                        service, name: node[service.id]!, unreachable: unreachable.contains(service.id),
+                        deadEnd: deadEnds.contains(service.id), sectorColours: colours) + "\n"
             }
         }
 
@@ -88,7 +96,8 @@ public enum PathwayDiagram {
                 let name = "ghost\(ghosts.count)"
                 ghosts[end] = name
                 out += "  \(name) [label=\(quote("missing: " + end)), style=\"dashed\", color=\"\(orphanColour)\","
-                out += " fontcolor=\"\(orphanColour)\", tooltip=\(quote("'\(end)' is not a service of this pathway"))];\n"
+                out +=
+                    " fontcolor=\"\(orphanColour)\", tooltip=\(quote("'\(end)' is not a service of this pathway"))];\n"
             }
         }
 

@@ -27,7 +27,10 @@ public enum HTMLReport {
         ("routes", "Routes", "Referral routes between two services that exist."),
         ("crossBoundaryRoutes", "Boundary crossings", "Routes that refer a patient to another organisation."),
         ("crossBoundaryShare", "Share crossing a boundary", "Boundary crossings as a share of all routes."),
-        ("ownershipHHI", "Ownership concentration (HHI)", "From 1/organisations (spread evenly) to 1 (one organisation runs all)."),
+        (
+            "ownershipHHI", "Ownership concentration (HHI)",
+            "From 1/organisations (spread evenly) to 1 (one organisation runs all)."
+        ),
         ("entryPoints.count", "Entry points", "Services where patients first present."),
         ("unreachable.count", "Unreachable services", "Services no entry leads to."),
         ("deadEnds.count", "Dead ends", "Services that refer nowhere and are not an end of the pathway."),
@@ -79,7 +82,8 @@ public enum HTMLReport {
                 lines.append("points of entry for \(word): \(doors.count)")
             }
         }
-        lines.append(m.orphanedRoutes.isEmpty ? "no orphaned routes" : "\(plural(m.orphanedRoutes.count, "orphaned route"))")
+        lines.append(
+            m.orphanedRoutes.isEmpty ? "no orphaned routes" : "\(plural(m.orphanedRoutes.count, "orphaned route"))")
         if !m.unreachable.isEmpty { lines.append("\(plural(m.unreachable.count, "service")) no entry reaches") }
         return lines
     }
@@ -97,8 +101,10 @@ public enum HTMLReport {
             ("As of", { $0.asOf }), ("Source", { $0.source }), ("File", { $0.file }),
         ]
         for (label, value) in rows {
-            out += "<tr><th scope=\"row\">\(label)</th>"
-                + sides.map { "<td>\(value($0.1).map(escape) ?? "<span class=\"none\">not stated</span>")</td>" }.joined()
+            out +=
+                "<tr><th scope=\"row\">\(label)</th>"
+                + sides.map { "<td>\(value($0.1).map(escape) ?? "<span class=\"none\">not stated</span>")</td>" }
+                .joined()
                 + "</tr>\n"
         }
         return out + "</tbody></table></section>\n"
@@ -122,7 +128,9 @@ public enum HTMLReport {
         if let open = text.range(of: ">") {
             var tag = String(text[..<open.lowerBound])
             for attribute in ["width", "height"] {
-                if let r = tag.range(of: " \(attribute)=\"[^\"]*\"", options: .regularExpression) { tag.removeSubrange(r) }
+                if let r = tag.range(of: " \(attribute)=\"[^\"]*\"", options: .regularExpression) {
+                    tag.removeSubrange(r)
+                }
             }
             text = tag + " role=\"img\"" + String(text[open.lowerBound...])
         }
@@ -131,13 +139,13 @@ public enum HTMLReport {
 
     static func metricsTable(before: PathwayMetrics?, after: PathwayMetrics) -> String {
         func values(_ m: PathwayMetrics) -> [String: Double] {
-            guard case let .object(o) = m.json else { return [:] }
+            guard case .object(let o) = m.json else { return [:] }
             var out: [String: Double] = [:]
             for (key, value) in o {
                 switch value {
-                case let .int(i): out[key] = Double(i)
-                case let .double(d): out[key] = d
-                case let .array(a): out[key + ".count"] = Double(a.count)
+                case .int(let i): out[key] = Double(i)
+                case .double(let d): out[key] = d
+                case .array(let a): out[key + ".count"] = Double(a.count)
                 default: break
                 }
             }
@@ -145,10 +153,14 @@ public enum HTMLReport {
         }
         let (x, y) = (before.map(values), values(after))
         var out = "<section><h2>Metrics</h2><table class=\"metrics\"><thead><tr><th>Metric</th>"
-        out += before == nil ? "<th class=\"n\">Value</th>" : "<th class=\"n\">Before</th><th class=\"n\">After</th><th class=\"n\">Change</th>"
+        out +=
+            before == nil
+            ? "<th class=\"n\">Value</th>"
+            : "<th class=\"n\">Before</th><th class=\"n\">After</th><th class=\"n\">Change</th>"
         out += "<th>What it means</th></tr></thead><tbody>\n"
         for (key, label, meaning) in meanings {
-            let b = x?[key], a = y[key] ?? 0
+            let b = x?[key]
+            let a = y[key] ?? 0
             out += "<tr><th scope=\"row\">\(label)</th>"
             if let b {
                 let moved = b != a
@@ -179,10 +191,14 @@ public enum HTMLReport {
 
     static func functionsTable(before: PathwayMetrics?, after: PathwayMetrics, names: [String: String]) -> String {
         let words = Set(after.functions.keys).union(before?.functions.keys ?? [:].keys).sorted()
-        var out = "<section><h2>Functions</h2><p>For each function: the services that offer it; its points of entry (the "
-        out += "providers a patient can reach first); and the fewest referrals and organisation boundaries from an entry.</p>\n"
-        out += "<table class=\"functions\"><thead><tr><th>Function</th><th class=\"n\">Providers</th><th>Points of entry\(before == nil ? "" : " (how many before → after: those now)")</th>"
-        out += "<th>Single point of entry</th><th class=\"n\">Fewest referrals</th><th class=\"n\">Fewest boundaries</th></tr></thead><tbody>\n"
+        var out =
+            "<section><h2>Functions</h2><p>For each function: the services that offer it; its points of entry (the "
+        out +=
+            "providers a patient can reach first); and the fewest referrals and organisation boundaries from an entry.</p>\n"
+        out +=
+            "<table class=\"functions\"><thead><tr><th>Function</th><th class=\"n\">Providers</th><th>Points of entry\(before == nil ? "" : " (how many before → after: those now)")</th>"
+        out +=
+            "<th>Single point of entry</th><th class=\"n\">Fewest referrals</th><th class=\"n\">Fewest boundaries</th></tr></thead><tbody>\n"
         // "–" where no entry reaches the function.
         let absent = FunctionMetrics.absent
         func pair<T: Equatable>(_ b: T?, _ a: T, _ show: (T) -> String) -> String {
@@ -190,20 +206,24 @@ public enum HTMLReport {
             return "<span class=\"was\">\(show(b))</span> → \(show(a))"
         }
         func services(_ ids: [String]) -> String {
-            ids.isEmpty ? "<span class=\"none\">none</span>" : ids.map { service($0, names: names) }.joined(separator: ", ")
+            ids.isEmpty
+                ? "<span class=\"none\">none</span>" : ids.map { service($0, names: names) }.joined(separator: ", ")
         }
         for word in words {
             let a = after.functions[word] ?? absent
             let b = before.map { $0.functions[word] ?? absent }
             // Counts for the providers; the names of the points of entry as they are now.
-            let doors = (b.map { "\(pair($0.pointsOfEntry.count, a.pointsOfEntry.count, String.init)): " } ?? "\(a.pointsOfEntry.count): ")
+            let doors =
+                (b.map { "\(pair($0.pointsOfEntry.count, a.pointsOfEntry.count, String.init)): " }
+                    ?? "\(a.pointsOfEntry.count): ")
                 + services(a.pointsOfEntry)
             out += "<tr><th scope=\"row\">\(escape(word))</th>"
             out += "<td class=\"n\">\(pair(b?.providers.count, a.providers.count, String.init))</td>"
             out += "<td class=\"doors\">\(doors)</td>"
             out += "<td>\(pair(b?.singlePointOfEntry, a.singlePointOfEntry) { $0 ? "yes" : "no" })</td>"
             out += "<td class=\"n\">\(pair(b?.minReferrals, a.minReferrals) { $0.map(String.init) ?? "–" })</td>"
-            out += "<td class=\"n\">\(pair(b?.minBoundaries, a.minBoundaries) { $0.map(String.init) ?? "–" })</td></tr>\n"
+            out +=
+                "<td class=\"n\">\(pair(b?.minBoundaries, a.minBoundaries) { $0.map(String.init) ?? "–" })</td></tr>\n"
         }
         if words.isEmpty { out += "<tr><td colspan=\"6\">No service lists functions.</td></tr>\n" }
         return out + "</tbody></table></section>\n"
@@ -213,21 +233,28 @@ public enum HTMLReport {
         var out = "<section><h2>What changed</h2>\n"
         var items: [String] = []
         for merge in diff.merged {
-            items.append("\(service(merge.into, names: names)) replaces "
-                + merge.from.map { service($0, names: names) }.joined(separator: ", "))
+            items.append(
+                "\(service(merge.into, names: names)) replaces "
+                    + merge.from.map { service($0, names: names) }.joined(separator: ", "))
         }
         for id in diff.addedServices where !diff.merged.contains(where: { $0.into == id }) {
             items.append("added \(service(id, names: names))")
         }
         let replaced = Set(diff.merged.flatMap(\.from))
-        for id in diff.removedServices where !replaced.contains(id) { items.append("removed \(service(id, names: names))") }
+        for id in diff.removedServices where !replaced.contains(id) {
+            items.append("removed \(service(id, names: names))")
+        }
         for change in diff.changedServices {
-            items.append("changed \(service(change.id, names: names)): "
-                + change.changes.map { escape("\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))") }
+            items.append(
+                "changed \(service(change.id, names: names)): "
+                    + change.changes.map {
+                        escape("\($0.field) \(DiffReport.describe($0.before)) → \(DiffReport.describe($0.after))")
+                    }
                     .joined(separator: "; "))
         }
         out += list(items, empty: "No service was added, removed or changed.")
-        out += "<p>Routes: \(diff.addedRoutes.count) added, \(diff.removedRoutes.count) removed, "
+        out +=
+            "<p>Routes: \(diff.addedRoutes.count) added, \(diff.removedRoutes.count) removed, "
             + "\(diff.changedRoutes.count) changed, \(diff.redirectedRoutes.count) of them following their service into the one "
             + "that replaced it.</p>\n"
         return out + "</section>\n"
@@ -238,30 +265,46 @@ public enum HTMLReport {
     static func findings(_ m: PathwayMetrics, lost: [PathwayDiff.LostReach]?, names: [String: String]) -> String {
         func services(_ ids: [String]) -> String { ids.map { service($0, names: names) }.joined(separator: ", ") }
         var out = "<section id=\"findings\"><h2>Findings</h2>\n"
-        out += "<h3>Orphaned routes</h3>\n" + list(m.orphanedRoutes.map { route in
-            escape(PathwayDiff.RouteKey(route).description) + (route.location.map { " <span class=\"where\">\(escape($0.description))</span>" } ?? "")
-        }, empty: "None: every route names services that exist.", warn: true)
+        out +=
+            "<h3>Orphaned routes</h3>\n"
+            + list(
+                m.orphanedRoutes.map { route in
+                    escape(PathwayDiff.RouteKey(route).description)
+                        + (route.location.map { " <span class=\"where\">\(escape($0.description))</span>" } ?? "")
+                }, empty: "None: every route names services that exist.", warn: true)
         if let lost {
-            out += "<h3>Onward referrals lost</h3>\n" + list(lost.map { row in
-                "\(service(row.service, names: names)) can no longer reach <b>\(escape(row.function))</b>. Before: "
-                    + escape(row.path.joined(separator: " → ")) + ". Now: " + escape(row.reason) + "."
-            }, empty: "None: every service reaches every function it reached before.", warn: true)
+            out +=
+                "<h3>Onward referrals lost</h3>\n"
+                + list(
+                    lost.map { row in
+                        "\(service(row.service, names: names)) can no longer reach <b>\(escape(row.function))</b>. Before: "
+                            + escape(row.path.joined(separator: " → ")) + ". Now: " + escape(row.reason) + "."
+                    }, empty: "None: every service reaches every function it reached before.", warn: true)
         }
         out += "<h3>Loops</h3>\n" + list(m.loops.map { services($0) }, empty: "None.")
-        out += "<h3>Bottlenecks</h3>\n" + list(m.bottlenecks.map {
-            "\(service($0.id, names: names)) gates \($0.dominates) service\($0.dominates == 1 ? "" : "s")"
-        }, empty: "None.")
-        out += "<h3>Over capacity</h3>\n" + list(m.overCapacity.map {
-            "\(service($0.id, names: names)) receives \($0.inbound) referrals a year for a capacity of \($0.capacity)"
-        }, empty: "None.", warn: true)
-        out += "<h3>Unreachable services</h3>\n" + list(m.unreachable.map { service($0, names: names) }, empty: "None.", warn: true)
+        out +=
+            "<h3>Bottlenecks</h3>\n"
+            + list(
+                m.bottlenecks.map {
+                    "\(service($0.id, names: names)) gates \($0.dominates) service\($0.dominates == 1 ? "" : "s")"
+                }, empty: "None.")
+        out +=
+            "<h3>Over capacity</h3>\n"
+            + list(
+                m.overCapacity.map {
+                    "\(service($0.id, names: names)) receives \($0.inbound) referrals a year for a capacity of \($0.capacity)"
+                }, empty: "None.", warn: true)
+        out +=
+            "<h3>Unreachable services</h3>\n"
+            + list(m.unreachable.map { service($0, names: names) }, empty: "None.", warn: true)
         out += "<h3>Dead ends</h3>\n" + list(m.deadEnds.map { service($0, names: names) }, empty: "None.", warn: true)
         return out + "</section>\n"
     }
 
     static func list(_ items: [String], empty: String, warn: Bool = false) -> String {
         if items.isEmpty { return "<p class=\"none\">\(escape(empty))</p>\n" }
-        return "<ul class=\"\(warn ? "warn" : "plain")\">" + items.map { "<li>\($0)</li>" }.joined(separator: "\n") + "</ul>\n"
+        return "<ul class=\"\(warn ? "warn" : "plain")\">" + items.map { "<li>\($0)</li>" }.joined(separator: "\n")
+            + "</ul>\n"
     }
 
     /// A service's name, marked so that hovering it highlights the service in the diagrams.

@@ -17,14 +17,18 @@ public enum CheckReport {
         let several = words.filter { metrics.functions[$0]!.pointsOfEntry.count > 1 }
         var line = "\(file): \(metrics.services) services, \(metrics.routes) routes"
         if !single.isEmpty {
-            line += "; single point of entry for " + single.map { word in
-                "\(word) (\(metrics.functions[word]!.pointsOfEntry[0]))"
-            }.joined(separator: ", ")
+            line +=
+                "; single point of entry for "
+                + single.map { word in
+                    "\(word) (\(metrics.functions[word]!.pointsOfEntry[0]))"
+                }.joined(separator: ", ")
         }
         if !several.isEmpty {
-            line += "; several points of entry for " + several.map { word in
-                "\(word) (\(metrics.functions[word]!.pointsOfEntry.count))"
-            }.joined(separator: ", ")
+            line +=
+                "; several points of entry for "
+                + several.map { word in
+                    "\(word) (\(metrics.functions[word]!.pointsOfEntry.count))"
+                }.joined(separator: ", ")
         }
         return line + "\n"
     }
@@ -44,7 +48,8 @@ public enum CheckReport {
             let n = findings.filter { $0.severity == severity }.count
             return "\(n) \(noun)\(n == 1 ? "" : "s")"
         }
-        out += "\(files) pathway\(files == 1 ? "" : "s") checked: \(count(.error, "error")), "
+        out +=
+            "\(files) pathway\(files == 1 ? "" : "s") checked: \(count(.error, "error")), "
             + "\(count(.warning, "warning")), \(count(.info, "note"))\n"
         return out
     }

@@ -8,7 +8,9 @@ public enum DiffReport {
     /// `unmatchedReplaces`, and each lost reach's evidence `path` and `reason`.
     public static func json(_ diff: PathwayDiff) -> JSONValue {
         func changes(_ list: [PathwayDiff.FieldChange]) -> JSONValue {
-            .object(Dictionary(uniqueKeysWithValues: list.map { ($0.field, .object(["before": $0.before, "after": $0.after])) }))
+            .object(
+                Dictionary(
+                    uniqueKeysWithValues: list.map { ($0.field, .object(["before": $0.before, "after": $0.after])) }))
         }
         func routes(_ list: [Route]) -> JSONValue { .array(list.map { PathwayDiff.RouteKey($0).json }) }
         return .object([
@@ -17,37 +19,45 @@ public enum DiffReport {
             "services": .object([
                 "added": .strings(diff.addedServices),
                 "removed": .strings(diff.removedServices),
-                "changed": .array(diff.changedServices.map { .object(["id": .string($0.id), "changes": changes($0.changes)]) }),
+                "changed": .array(
+                    diff.changedServices.map { .object(["id": .string($0.id), "changes": changes($0.changes)]) }),
             ]),
             "organisations": .object([
                 "added": .strings(diff.addedOrganisations),
                 "removed": .strings(diff.removedOrganisations),
-                "changed": .array(diff.changedOrganisations.map { .object(["id": .string($0.id), "changes": changes($0.changes)]) }),
+                "changed": .array(
+                    diff.changedOrganisations.map { .object(["id": .string($0.id), "changes": changes($0.changes)]) }),
             ]),
             "routes": .object([
                 "added": routes(diff.addedRoutes),
                 "removed": routes(diff.removedRoutes),
-                "changed": .array(diff.changedRoutes.map {
-                    var object: [String: JSONValue] = ["changes": changes($0.changes)]
-                    if case let .object(key) = $0.route.json { object.merge(key) { a, _ in a } }
-                    return .object(object)
-                }),
-                "redirected": .array(diff.redirectedRoutes.map { .object(["before": $0.before.json, "after": $0.after.json]) }),
+                "changed": .array(
+                    diff.changedRoutes.map {
+                        var object: [String: JSONValue] = ["changes": changes($0.changes)]
+                        if case .object(let key) = $0.route.json { object.merge(key) { a, _ in a } }
+                        return .object(object)
+                    }),
+                "redirected": .array(
+                    diff.redirectedRoutes.map { .object(["before": $0.before.json, "after": $0.after.json]) }),
             ]),
             "merged": .array(diff.merged.map { .object(["into": .string($0.into), "from": .strings($0.from)]) }),
-            "unmatchedReplaces": .array(diff.unmatchedReplaces.map {
-                .object(["service": .string($0.service), "replaces": .string($0.replaces)])
-            }),
-            "metrics": .object(Dictionary(uniqueKeysWithValues: diff.metrics.map {
-                ($0.key, .object(["before": $0.before, "after": $0.after]))
-            })),
+            "unmatchedReplaces": .array(
+                diff.unmatchedReplaces.map {
+                    .object(["service": .string($0.service), "replaces": .string($0.replaces)])
+                }),
+            "metrics": .object(
+                Dictionary(
+                    uniqueKeysWithValues: diff.metrics.map {
+                        ($0.key, .object(["before": $0.before, "after": $0.after]))
+                    })),
             "orphanedRoutes": routes(diff.orphanedRoutes),
-            "lostReach": .array(diff.lostReach.map {
-                .object([
-                    "service": .string($0.service), "function": .string($0.function),
-                    "path": .strings($0.path), "reason": .string($0.reason),
-                ])
-            }),
+            "lostReach": .array(
+                diff.lostReach.map {
+                    .object([
+                        "service": .string($0.service), "function": .string($0.function),
+                        "path": .strings($0.path), "reason": .string($0.reason),
+                    ])
+                }),
         ])
     }
 
@@ -57,9 +67,10 @@ public enum DiffReport {
         var lines: [String] = []
         for merge in diff.merged {
             let from = merge.from.map(name.plain).joined(separator: ", ")
-            lines.append(merge.from.count == 1
-                ? "\(name.plain(merge.into)) replaces \(from)"
-                : "\(merge.from.count) services merged into \(name.plain(merge.into)): \(from)")
+            lines.append(
+                merge.from.count == 1
+                    ? "\(name.plain(merge.into)) replaces \(from)"
+                    : "\(merge.from.count) services merged into \(name.plain(merge.into)): \(from)")
         }
         var splits: [String: [String]] = [:]
         for merge in diff.merged { for id in merge.from { splits[id, default: []].append(merge.into) } }
@@ -67,19 +78,23 @@ public enum DiffReport {
             lines.append("\(name.plain(id)) split into \(into.map(name.plain).joined(separator: ", "))")
         }
         let metric = Dictionary(uniqueKeysWithValues: diff.metrics.map { ($0.key, $0) })
-        for change in diff.metrics where change.key.hasPrefix("functions.") && change.key.hasSuffix(".pointsOfEntry.count") && change.moved {
+        for change in diff.metrics
+        where change.key.hasPrefix("functions.") && change.key.hasSuffix(".pointsOfEntry.count") && change.moved {
             let word = String(change.key.dropFirst("functions.".count).dropLast(".pointsOfEntry.count".count))
             var line = "points of entry for \(word): \(describe(change.before)) → \(describe(change.after))"
-            if case let .array(doors)? = metric["functions.\(word).pointsOfEntry"]?.after, doors.count == 1,
-               case let .string(door) = doors[0] {
+            if case .array(let doors)? = metric["functions.\(word).pointsOfEntry"]?.after, doors.count == 1,
+                case .string(let door) = doors[0]
+            {
                 line += " (single point of entry: \(name.plain(door)))"
             } else if change.after == .int(0) {
                 line += " (no entry reaches it now)"
             }
             lines.append(line)
         }
-        for (key, label) in [("crossBoundaryRoutes", "boundary crossings"), ("services", "services"),
-                             ("organisations", "organisations"), ("routes", "routes")] {
+        for (key, label) in [
+            ("crossBoundaryRoutes", "boundary crossings"), ("services", "services"),
+            ("organisations", "organisations"), ("routes", "routes"),
+        ] {
             if let change = metric[key], change.moved || key == "crossBoundaryRoutes" {
                 lines.append("\(label): \(describe(change.before)) → \(describe(change.after))")
             }
@@ -87,17 +102,19 @@ public enum DiffReport {
         if diff.orphanedRoutes.isEmpty {
             lines.append("no orphaned routes")
         } else {
-            lines.append("\(count(diff.orphanedRoutes.count, "orphaned route")) left: "
-                + diff.orphanedRoutes.prefix(3).map { PathwayDiff.RouteKey($0).description }.joined(separator: "; ")
-                + (diff.orphanedRoutes.count > 3 ? "; …" : ""))
+            lines.append(
+                "\(count(diff.orphanedRoutes.count, "orphaned route")) left: "
+                    + diff.orphanedRoutes.prefix(3).map { PathwayDiff.RouteKey($0).description }.joined(separator: "; ")
+                    + (diff.orphanedRoutes.count > 3 ? "; …" : ""))
         }
         if diff.lostReach.isEmpty {
             lines.append("no onward referrals lost")
         } else {
             let services = Set(diff.lostReach.map(\.service)).count
             let functions = Set(diff.lostReach.map(\.function)).sorted()
-            lines.append("onward referrals lost: \(diff.lostReach.count) (\(count(services, "service")) can no longer reach "
-                + "a function they reached before: \(functions.joined(separator: ", ")))")
+            lines.append(
+                "onward referrals lost: \(diff.lostReach.count) (\(count(services, "service")) can no longer reach "
+                    + "a function they reached before: \(functions.joined(separator: ", ")))")
         }
         return lines
     }
@@ -119,7 +136,8 @@ public enum DiffReport {
         for (id, replaces) in diff.unmatchedReplaces {
             out += "  note: \(id) replaces '\(replaces)', which is not a service of the before pathway\n"
         }
-        if !diff.addedOrganisations.isEmpty || !diff.removedOrganisations.isEmpty || !diff.changedOrganisations.isEmpty {
+        if !diff.addedOrganisations.isEmpty || !diff.removedOrganisations.isEmpty || !diff.changedOrganisations.isEmpty
+        {
             out += section("Organisations")
             for id in diff.addedOrganisations { out += "  + \(id)\n" }
             for id in diff.removedOrganisations { out += "  - \(id)\n" }
@@ -146,7 +164,9 @@ public enum DiffReport {
         }
 
         out += section("Metrics that moved")
-        let moved = diff.metrics.filter { $0.moved && !$0.key.hasSuffix(".count") && !$0.key.hasSuffix(".singlePointOfEntry") }
+        let moved = diff.metrics.filter {
+            $0.moved && !$0.key.hasSuffix(".count") && !$0.key.hasSuffix(".singlePointOfEntry")
+        }
         if moved.isEmpty { out += "  none\n" }
         for change in moved { out += "  \(change.key): \(describeMove(change))\n" }
 
@@ -182,18 +202,20 @@ public enum DiffReport {
     }
 
     static func describeMove(_ change: PathwayDiff.MetricChange) -> String {
-        if case let .array(a) = change.before, case let .array(b) = change.after {
+        if case .array(let a) = change.before, case .array(let b) = change.after {
             if (a + b).contains(where: { if case .array = $0 { true } else { false } }) {
                 return "\(a.count) → \(b.count)" + (a == b ? "" : " (members changed)")
             }
-            let x = a.map(describe), y = b.map(describe)
-            let gone = x.filter { !y.contains($0) }, new = y.filter { !x.contains($0) }
+            let x = a.map(describe)
+            let y = b.map(describe)
+            let gone = x.filter { !y.contains($0) }
+            let new = y.filter { !x.contains($0) }
             var parts: [String] = []
             if !new.isEmpty { parts.append("+ " + new.joined(separator: ", ")) }
             if !gone.isEmpty { parts.append("- " + gone.joined(separator: ", ")) }
             return "\(a.count) → \(b.count)" + (parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")")
         }
-        if case let .int(a) = change.before, case let .int(b) = change.after {
+        if case .int(let a) = change.before, case .int(let b) = change.after {
             return "\(a) → \(b) (\(b >= a ? "+" : "")\(b - a))"
         }
         return "\(describe(change.before)) → \(describe(change.after))"
@@ -202,14 +224,16 @@ public enum DiffReport {
     static func describe(_ value: JSONValue) -> String {
         switch value {
         case .null: return "none"
-        case let .bool(b): return b ? "yes" : "no"
-        case let .int(i): return String(i)
-        case let .double(d): return MetricsReport.format3(d)
-        case let .string(s): return s
-        case let .array(items): return "[" + items.map(describe).joined(separator: ", ") + "]"
-        case let .object(members):
-            if case let .string(id)? = members["id"] { return id }
-            if case let .string(from)? = members["from"], case let .string(to)? = members["to"] { return "\(from) → \(to)" }
+        case .bool(let b): return b ? "yes" : "no"
+        case .int(let i): return String(i)
+        case .double(let d): return MetricsReport.format3(d)
+        case .string(let s): return s
+        case .array(let items): return "[" + items.map(describe).joined(separator: ", ") + "]"
+        case .object(let members):
+            if case .string(let id)? = members["id"] { return id }
+            if case .string(let from)? = members["from"], case .string(let to)? = members["to"] {
+                return "\(from) → \(to)"
+            }
             return members.keys.sorted().map { "\($0): \(describe(members[$0]!))" }.joined(separator: ", ")
         }
     }
