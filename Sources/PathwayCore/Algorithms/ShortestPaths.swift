@@ -25,6 +25,38 @@ extension ServiceGraph {
         return (distance, parent)
     }
 
+    /// Fewest routes from `source` to each service: breadth-first search along routes. -1
+    /// where `source` does not reach the service.
+    ///
+    /// - Complexity: O(|S| + |R|) time, O(|S|) space.
+    public func referrals(from source: Int) -> [Int32] {
+        levels(from: source) { successors(of: $0) }
+    }
+
+    /// Fewest routes from each service to `target`: breadth-first search against the routes.
+    /// -1 where the service does not reach `target`.
+    ///
+    /// - Complexity: O(|S| + |R|) time, O(|S|) space.
+    public func referralsTo(_ target: Int) -> [Int32] {
+        levels(from: target) { predecessors(of: $0) }
+    }
+
+    private func levels(from start: Int, next: (Int) -> ArraySlice<Int32>) -> [Int32] {
+        var distance = [Int32](repeating: -1, count: count)
+        var queue = [start]
+        distance[start] = 0
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for w in next(v) where distance[Int(w)] < 0 {
+                distance[Int(w)] = distance[v] + 1
+                queue.append(Int(w))
+            }
+        }
+        return distance
+    }
+
     /// Fewest boundary-crossing routes on any path from an entry to each service: 0-1
     /// breadth-first search (a route within one organisation costs 0, across a boundary 1).
     /// -1 where no entry reaches the service.
