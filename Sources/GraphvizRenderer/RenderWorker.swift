@@ -94,7 +94,7 @@ public struct RenderWorker: Sendable {
     }
 
     /// What a layout stopped at its time limit says: the engine and the limit.
-    static func timeLimitError(engine: LayoutEngine, limit: Double) -> GraphvizError {
+    public static func timeLimitError(engine: LayoutEngine, limit: Double) -> GraphvizError {
         let doing = engine == .positioned ? "drawing the diagram" : "laying out the diagram with \(engine.rawValue)"
         var error = GraphvizError(message: "\(doing) took longer than the limit of \(String(format: "%g", limit)) s")
         error.timeLimit = limit

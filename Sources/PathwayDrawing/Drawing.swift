@@ -27,55 +27,130 @@ public struct DrawingError: Error, Sendable, CustomStringConvertible, Equatable 
     }
 }
 
-/// Draws pathways and redesigns, in a worker process (``RenderWorker``), with the engine and
-/// the drawing each one's size and shape call for; the policy that `render`, `diff` and
-/// `report` share.
+/// Draws views of pathways and redesigns in a worker process (``RenderWorker``), with the
+/// engine and the drawing each one's size and shape call for: the policy that `render`,
+/// `diff` and `report` share.
+///
+/// A small diagram (up to ``LayoutSearch/searchNodes`` boxes) is laid out by dot several ways
+/// (``LayoutSearch``), its labels are then placed where they cover nothing
+/// (``LabelPlacement``), and it is drawn from those positions. A larger one is laid out once,
+/// with the engine ``LayoutChoice`` picks.
 public enum Drawing {
-    /// Draws one pathway, with the layout `engine` or, when it is nil, the one
-    /// ``LayoutChoice`` picks from the pathway's shape, within the worker's time limit.
+    /// A drawing, and how it reads on the paper it was fitted to.
+    public struct Drawn: Sendable {
+        public var bytes: [UInt8]
+        /// Set when the drawing was fitted to a sheet.
+        public var readability: Readability?
+    }
+
+    /// How to draw one view.
+    public struct Options: Sendable {
+        public var view: PathwayView
+        /// The layout engine the user chose; nil to choose from the diagram's shape.
+        public var engine: LayoutEngine?
+        /// A lane per organisation (dot only).
+        public var lanes: Bool
+        /// Fit the drawing to this sheet.
+        public var paper: Paper?
+
+        public init(
+            view: PathwayView = .services, engine: LayoutEngine? = nil, lanes: Bool = false, paper: Paper? = nil
+        ) {
+            self.view = view
+            self.engine = engine
+            self.lanes = lanes
+            self.paper = paper
+        }
+    }
+
+    /// Draws one view of a pathway.
     ///
-    /// When dot was picked and runs past a third of the limit after all, sfdp draws the pathway
-    /// in the time left; if that runs out too, the error names both engines and the whole
-    /// limit. The error's ``DrawingError/advice`` names the options to try: sfdp after dot, a
-    /// longer time limit after a layout that ran out of time.
+    /// When the engine was chosen from the shape and dot runs past a third of the worker's
+    /// time limit after all, sfdp draws the diagram in the time left; if that runs out too, the
+    /// error names both engines and the whole limit. The error's ``DrawingError/advice`` names
+    /// the options to try: sfdp after dot, a longer time limit after a layout that ran out.
     ///
     /// - Parameters:
-    ///   - metrics: the pathway's metrics, if already computed (the drawing marks unreachable
-    ///     services and dead ends, and the shape counts loops).
+    ///   - metrics: the pathway's metrics, if already computed.
     ///   - worker: the process to draw in; its timeout is the time limit of the whole drawing.
     public static func pathway(
-        _ pathway: Pathway, metrics: PathwayMetrics? = nil, engine: LayoutEngine? = nil, format: DiagramFormat,
+        _ pathway: Pathway, metrics: PathwayMetrics? = nil, options: Options = Options(), format: DiagramFormat,
         worker: RenderWorker = .current()
-    ) throws(DrawingError) -> [UInt8] {
+    ) throws(DrawingError) -> Drawn {
         let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
-        let shape = DiagramShape(pathway, metrics: metrics)
+        let diagram: Diagram
+        do throws(ViewError) {
+            diagram = try options.view.diagram(pathway, metrics: metrics)
+        } catch {
+            throw DrawingError(message: error.description)
+        }
+        // The shape of the whole pathway stands for the services view; a smaller view is
+        // measured by what it draws.
+        let shape =
+            options.view == .services
+            ? DiagramShape(pathway, metrics: metrics)
+            : DiagramShape(nodes: diagram.nodes.count, edges: diagram.edges.count)
+        return try draw(diagram, shape: shape, options: options, format: format, worker: worker)
+    }
+
+    /// Draws a diagram, laying it out as its shape calls for.
+    static func draw(
+        _ diagram: Diagram, shape: DiagramShape, options: Options, format: DiagramFormat, worker: RenderWorker
+    ) throws(DrawingError) -> Drawn {
         let timeLimit = worker.timeout
-        var plan = LayoutPlan(engine: engine, shape: shape)
-        func draw(_ plan: LayoutPlan, within limit: Double) throws(GraphvizError) -> [UInt8] {
-            let dot = PathwayDiagram.dot(pathway, metrics: metrics, lanes: plan.lanes, routeLabels: plan.edgeLabels)
+        var plan = LayoutPlan(engine: options.engine, shape: shape)
+        var dot = DOTOptions(lanes: options.lanes && plan.engine == .dot, edgeLabels: plan.edgeLabels)
+        func direct(_ plan: LayoutPlan, within limit: Double) throws(GraphvizError) -> Drawn {
             var bounded = worker
             bounded.timeout = limit
-            return try bounded.render(dot: dot, engine: plan.engine, format: format)
+            var written = dot
+            written.lanes = options.lanes && plan.engine == .dot
+            written.edgeLabels = plan.edgeLabels
+            guard let paper = options.paper else {
+                return Drawn(
+                    bytes: try bounded.render(
+                        dot: DOTWriter.dot(diagram, options: written), engine: plan.engine, format: format),
+                    readability: nil)
+            }
+            var unkeyed = written
+            unkeyed.legend = false
+            var layout = try Layout(
+                xdot: try bounded.render(
+                    dot: DOTWriter.dot(diagram, options: unkeyed), engine: plan.engine, format: .xdot))
+            layout.addLegend(DOTWriter.legendSize(diagram, options: written))
+            return try finish(diagram, layout, written, format: format, paper: paper, worker: bounded)
         }
         do throws(GraphvizError) {
-            if engine == nil && plan.engine == .dot {
-                let start = Date()
-                do {
-                    return try draw(plan, within: timeLimit / 3)
-                } catch let error where error.timeLimit != nil {
-                    plan = LayoutPlan(engine: .sfdp, shape: shape)
-                    do {
-                        return try draw(plan, within: max(0.1, timeLimit - Date().timeIntervalSince(start)))
-                    } catch let error where error.timeLimit != nil {
-                        var total = GraphvizError(
-                            message: "laying out the diagram with dot, then sfdp, took longer than the limit of"
-                                + " \(String(format: "%g", timeLimit)) s")
-                        total.timeLimit = timeLimit
-                        throw total
-                    }
+            let start = Date()
+            if plan.engine == .dot && LayoutSearch.searches(diagram) {
+                if let best = try LayoutSearch.best(
+                    diagram, options: dot, worker: worker, firstLimit: options.engine == nil ? timeLimit / 3 : nil)
+                {
+                    var rest = worker
+                    rest.timeout = max(0.1, timeLimit - Date().timeIntervalSince(start))
+                    return try finish(
+                        diagram, best.layout, best.options, format: format, paper: options.paper, worker: rest)
                 }
+                guard options.engine == nil else { throw RenderWorker.timeLimitError(engine: .dot, limit: timeLimit) }
+            } else if options.engine == nil && plan.engine == .dot {
+                do {
+                    return try direct(plan, within: timeLimit / 3)
+                } catch let error where error.timeLimit != nil {}
+            } else {
+                return try direct(plan, within: timeLimit)
             }
-            return try draw(plan, within: timeLimit)
+            // dot, chosen from the shape, ran past a third of the limit: sfdp in the time left.
+            plan = LayoutPlan(engine: .sfdp, shape: shape)
+            dot.lanes = false
+            do {
+                return try direct(plan, within: max(0.1, timeLimit - Date().timeIntervalSince(start)))
+            } catch let error where error.timeLimit != nil {
+                var total = GraphvizError(
+                    message: "laying out the diagram with dot, then sfdp, took longer than the limit of"
+                        + " \(String(format: "%g", timeLimit)) s")
+                total.timeLimit = timeLimit
+                throw total
+            }
         } catch {
             var failure = DrawingError(error)
             if error.timeLimit != nil {
@@ -90,48 +165,86 @@ public enum Drawing {
         }
     }
 
-    /// Draws the sides of a redesign asked for, in one shared layout, in order: a service
-    /// present in both pathways sits in the same place in every drawing.
+    /// Draws a laid-out diagram from its positions, its labels first moved where they cover
+    /// nothing, fitted to `paper` when one is given.
+    static func finish(
+        _ diagram: Diagram, _ layout: Layout, _ options: DOTOptions, format: DiagramFormat, paper: Paper?,
+        worker: RenderWorker
+    ) throws(GraphvizError) -> Drawn {
+        var final = options
+        final.positions = placedLabels(diagram, layout, options: options)
+        final.fitInches = paper?.printableInches
+        let bytes = try worker.render(dot: DOTWriter.dot(diagram, options: final), engine: .positioned, format: format)
+        let (width, height) = LayoutSearch.canvas(layout.bounds, options: options)
+        let smallest = options.edgeLabels ? diagram.smallestFontSize : 10
+        return Drawn(
+            bytes: bytes,
+            readability: paper.map { Readability(width: width, height: height, smallestText: smallest, paper: $0) })
+    }
+
+    /// The layout's positions with each label moved by ``LabelPlacement``, the longest first.
+    static func placedLabels(_ diagram: Diagram, _ layout: Layout, options: DOTOptions) -> DiagramPositions {
+        var positions = layout.positions
+        guard options.edgeLabels, diagram.edges.count <= LayoutPlan.labelledEdgeLimit else { return positions }
+        var labels: [(id: String, text: String)] = []
+        for (k, edge) in diagram.edges.enumerated() where !edge.replacement {
+            guard positions.edges["e\(k)"]?["xlp"] != nil else { continue }
+            let text = DOTWriter.label(edge, in: diagram, positions: positions)
+            if !text.isEmpty { labels.append(("e\(k)", text)) }
+        }
+        labels.sort { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
+        let placed = LabelPlacement.place(labels, fontSize: diagram.edgeFontSize, in: layout)
+        for (id, xlp) in placed.places { positions.edges[id]?["xlp"] = xlp }
+        let box = placed.bounds
+        positions.graph["bb"] = [box.x0, box.y0, box.x1, box.y1].map(DOTNumber.format).joined(separator: ",")
+        return positions
+    }
+
+    /// Draws the sides of a redesign asked for, in one view and one shared layout, in order: a
+    /// box present in both pathways sits in the same place in every drawing.
     public static func redesign(
-        _ diff: PathwayDiff, sides: [(DiffDiagram.Side, DiagramFormat)], worker: RenderWorker = .current()
+        _ diff: PathwayDiff, view: PathwayView = .services, sides: [(DiagramSide, DiagramFormat)],
+        worker: RenderWorker = .current()
     ) throws(DrawingError) -> [[UInt8]] {
+        let redesign: Redesign
+        do throws(ViewError) {
+            redesign = try Redesign(diff, view: view)
+        } catch {
+            throw DrawingError(message: error.description)
+        }
+        let union = redesign.difference
+        let plan = LayoutPlan(shape: DiagramShape(nodes: union.nodes.count, edges: union.edges.count))
+        let options = DOTOptions(edgeLabels: plan.edgeLabels, side: .difference)
         do throws(GraphvizError) {
-            let positions = try sharedLayout(diff, worker: worker)
+            let layout: Layout
+            var chosen = options
+            if plan.engine == .dot && LayoutSearch.searches(union) {
+                guard let best = try LayoutSearch.best(union, options: options, worker: worker) else {
+                    throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout)
+                }
+                (layout, chosen) = (best.layout, best.options)
+            } else {
+                var unkeyed = options
+                unkeyed.legend = false
+                var laidOut = try Layout(
+                    xdot: try worker.render(
+                        dot: DOTWriter.dot(union, options: unkeyed), engine: plan.engine, format: .xdot))
+                laidOut.addLegend(DOTWriter.legendSize(union, options: options))
+                layout = laidOut
+            }
+            chosen.positions = placedLabels(union, layout, options: chosen)
             var drawn: [[UInt8]] = []
             for (side, format) in sides {
+                var written = chosen
+                written.side = side
                 drawn.append(
                     try worker.render(
-                        dot: DiffDiagram.dot(diff, side: side, positions: positions), engine: .positioned,
+                        dot: DOTWriter.dot(redesign.diagram(for: side), options: written), engine: .positioned,
                         format: format))
             }
             return drawn
         } catch {
             throw DrawingError(error)
         }
-    }
-
-    /// Lays out the union of both pathways once, with Graphviz's dot layout in the worker, and
-    /// reads back where everything went.
-    static func sharedLayout(_ diff: PathwayDiff, worker: RenderWorker) throws(GraphvizError)
-        -> DiffDiagram.Positions
-    {
-        let laidOut = try worker.render(dot: DiffDiagram.dot(diff, side: .difference), engine: .dot, format: .xdot)
-        let graph = try Graphviz.shared.read(dot: String(decoding: laidOut, as: UTF8.self))
-        typealias Positions = DiffDiagram.Positions
-        func pick(_ attributes: [String: String], _ keys: [String]) -> [String: String] {
-            attributes.filter { keys.contains($0.key) }
-        }
-        func byName(_ pairs: [(String, [String: String])]) -> [String: [String: String]] {
-            Dictionary(pairs, uniquingKeysWith: { first, _ in first })
-        }
-        return Positions(
-            graph: pick(graph.attributes, Positions.graphKeys),
-            clusters: byName(graph.clusters.map { ($0.name, pick($0.attributes, Positions.graphKeys)) }),
-            nodes: byName(graph.nodes.map { ($0.name, pick($0.attributes, Positions.nodeKeys)) }),
-            edges: byName(
-                graph.edges.compactMap { edge in
-                    edge.attributes["id"].map { ($0, pick(edge.attributes, Positions.edgeKeys)) }
-                }
-            ))
     }
 }

@@ -3,31 +3,74 @@ import PathwayCore
 import PathwayReports
 
 extension Drawing {
-    /// The HTML report of one pathway (``HTMLReport/page(_:metrics:figure:)``), with its diagram
-    /// drawn as `render` draws it.
+    /// The HTML report of one pathway (``HTMLReport/page(_:metrics:figures:)``): its
+    /// organisations first, which read on a page, then every service.
     public static func reportPage(_ pathway: Pathway, worker: RenderWorker = .current()) throws(DrawingError)
         -> String
     {
         let metrics = PathwayMetrics(pathway, betweenness: false)
-        let svg = try Drawing.pathway(pathway, metrics: metrics, format: .svg, worker: worker)
-        return HTMLReport.page(
-            pathway, metrics: metrics, figure: .init(caption: pathway.title, svg: String(decoding: svg, as: UTF8.self)))
+        var figures: [HTMLReport.Figure] = []
+        for (view, caption, full) in [
+            (PathwayView.organisations, "Organisations, and the referrals between them", false),
+            (.services, "Every service and route: \(pathway.title)", true),
+        ] {
+            let svg = try Drawing.pathway(
+                pathway, metrics: metrics, options: Options(view: view), format: .svg, worker: worker)
+            figures.append(
+                HTMLReport.Figure(caption: caption, svg: String(decoding: svg.bytes, as: UTF8.self), full: full))
+        }
+        return HTMLReport.page(pathway, metrics: metrics, figures: figures)
     }
 
-    /// The HTML report of a redesign (``HTMLReport/page(_:figures:)``), with the difference and
-    /// both sides drawn in one shared layout.
+    /// The views a redesign's report leads with, in order: the organisations, then each function
+    /// whose points of entry changed, then each new single point of entry in focus.
+    public static func leadingViews(_ diff: PathwayDiff) -> [(view: PathwayView, caption: String)] {
+        var views: [(PathwayView, String)] = [
+            (.organisations, "Organisations, and how the referrals between them changed")
+        ]
+        let words = Set(diff.beforeMetrics.functions.keys).union(diff.afterMetrics.functions.keys).sorted()
+        var focused: Set<String> = []
+        var focus: [(PathwayView, String)] = []
+        for word in words {
+            let before = diff.beforeMetrics.functions[word]?.pointsOfEntry ?? []
+            let after = diff.afterMetrics.functions[word]?.pointsOfEntry ?? []
+            guard Set(before) != Set(after) else { continue }
+            views.append(
+                (.function(word), "How patients reach \(word): points of entry \(before.count) → \(after.count)"))
+            if after.count == 1, before != after, focused.insert(after[0]).inserted {
+                let name = diff.after.services.first { $0.id == after[0] }?.name ?? after[0]
+                focus.append(
+                    (
+                        .focus(after[0], depth: 1),
+                        "The single point of entry for \(word), \(name): who refers to it and where it refers on"
+                    ))
+            }
+        }
+        return views + focus
+    }
+
+    /// The HTML report of a redesign (``HTMLReport/page(_:figures:)``): the views that read on a
+    /// page first (``leadingViews(_:)``), each as the difference of the redesign; then every
+    /// service, as the difference and each side in one shared layout.
     public static func reportPage(_ diff: PathwayDiff, worker: RenderWorker = .current()) throws(DrawingError)
         -> String
     {
-        let sides: [(DiffDiagram.Side, String)] = [
-            (.difference, "What changed: added in blue, removed in orange and dashed, changed in purple"),
+        var figures: [HTMLReport.Figure] = []
+        for (view, caption) in leadingViews(diff) {
+            let svg = try redesign(diff, view: view, sides: [(.difference, .svg)], worker: worker)[0]
+            figures.append(HTMLReport.Figure(caption: caption, svg: String(decoding: svg, as: UTF8.self)))
+        }
+        let sides: [(DiagramSide, String)] = [
+            (
+                .difference,
+                "Every service, what changed: added in blue, removed in orange and dashed, changed in purple"
+            ),
             (.before, "Before: \(diff.before.title)"), (.after, "After: \(diff.after.title)"),
         ]
         let drawn = try redesign(diff, sides: sides.map { ($0.0, .svg) }, worker: worker)
-        return HTMLReport.page(
-            diff,
-            figures: zip(sides, drawn).map {
-                HTMLReport.Figure(caption: $0.1, svg: String(decoding: $1, as: UTF8.self))
-            })
+        for (side, svg) in zip(sides, drawn) {
+            figures.append(HTMLReport.Figure(caption: side.1, svg: String(decoding: svg, as: UTF8.self), full: true))
+        }
+        return HTMLReport.page(diff, figures: figures)
     }
 }

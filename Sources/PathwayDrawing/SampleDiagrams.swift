@@ -3,12 +3,19 @@ import GraphvizRenderer
 import PathwayCore
 import PathwayReports
 
-/// The checked-in diagrams of the sample pathways: one SVG per pathway file, of the same name,
-/// drawn the same bytes for the same input, so that a stale one shows.
+/// The checked-in diagrams of the sample pathways: for each pathway file, every service
+/// (`NAME.svg`) and its organisations (`NAME.organisations.svg`), drawn as `render` draws them,
+/// the same bytes for the same input, so that a stale one shows.
 public enum SampleDiagrams {
+    /// The views drawn of each sample, and the suffix of their files.
+    public static let views: [(view: PathwayView, suffix: String)] = [
+        (.services, ""), (.organisations, ".organisations"),
+    ]
+
     public struct Diagram: Sendable {
         /// The pathway file drawn.
         public var pathway: String
+        public var view: PathwayView
         /// Where its diagram belongs.
         public var target: String
         public var svg: [UInt8]
@@ -28,9 +35,8 @@ public enum SampleDiagrams {
         }
     }
 
-    /// Draws every pathway of `files` with dot in lanes, Graphviz's defaults and every label
-    /// (``PathwayDiagram/dot(_:metrics:lanes:routeLabels:)``), each to `folder/NAME.svg`, and
-    /// compares it with what is there.
+    /// Draws every view of every pathway of `files` into `folder`, and compares each with what
+    /// is there.
     public static func draw(_ files: [String], into folder: String, worker: RenderWorker = .current())
         throws(Failure) -> [Diagram]
     {
@@ -42,16 +48,21 @@ public enum SampleDiagrams {
             } catch {
                 throw .load(error)
             }
-            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
-            let target = (folder as NSString).appendingPathComponent(name)
-            let svg: [UInt8]
-            do throws(GraphvizError) {
-                svg = try worker.render(dot: PathwayDiagram.dot(pathway), format: .svg)
-            } catch {
-                throw .drawing(file: file, DrawingError(error))
+            let metrics = PathwayMetrics(pathway, betweenness: false)
+            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            for (view, suffix) in views {
+                let target = (folder as NSString).appendingPathComponent(name + suffix + ".svg")
+                let svg: [UInt8]
+                do throws(DrawingError) {
+                    svg = try Drawing.pathway(
+                        pathway, metrics: metrics, options: .init(view: view), format: .svg, worker: worker
+                    ).bytes
+                } catch {
+                    throw .drawing(file: file, error)
+                }
+                let current = FileManager.default.contents(atPath: target).map { [UInt8]($0) }
+                diagrams.append(Diagram(pathway: file, view: view, target: target, svg: svg, isCurrent: current == svg))
             }
-            let current = FileManager.default.contents(atPath: target).map { [UInt8]($0) }
-            diagrams.append(Diagram(pathway: file, target: target, svg: svg, isCurrent: current == svg))
         }
         return diagrams
     }

@@ -44,7 +44,7 @@ case "render-loop":
     let count = positional.first.flatMap { Int($0) } ?? 1000
     let file = positional.dropFirst().first ?? "pathways/dementia-london-after.yaml"
     let inProcess = arguments.contains("--in-process")
-    let dot = PathwayDiagram.dot(try PathwayFiles.load(file))
+    let dot = DOTWriter.dot(try PathwayView.services.diagram(try PathwayFiles.load(file)))
     // The worker is the pathway tool built beside this one.
     let worker = RenderWorker(
         executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

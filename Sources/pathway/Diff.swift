@@ -23,6 +23,7 @@ extension PathwayCommand {
                 change, not a removal and an addition. --json prints the 'diff' keys of the
                 pathway format (section 3).
 
+                --view chooses what the diagrams draw (as for render; default: every service).
                 --diagram draws the union of both pathways: added in blue, removed in orange
                 and dashed, changed in purple, unchanged grey, and a dotted line from each
                 merged service to what it replaces. --before-diagram and --after-diagram draw
@@ -58,7 +59,15 @@ extension PathwayCommand {
         @Option(help: "Also draw the after pathway, laid out as the difference is.")
         var afterDiagram: String?
 
+        @Option(help: "The view the diagrams draw: services, organisations, function:F or focus:S[:DEPTH].")
+        var view = "services"
+
         func validate() throws {
+            do {
+                _ = try PathwayView(parsing: view)
+            } catch {
+                throw ValidationError(error.description)
+            }
             for path in [diagram, beforeDiagram, afterDiagram].compactMap({ $0 }) {
                 guard DiagramFormat(fileExtension: (path as NSString).pathExtension) != nil else {
                     throw ValidationError("cannot tell the format from '\(path)': end it in .svg, .png, .pdf or .dot")
@@ -73,14 +82,18 @@ extension PathwayCommand {
 
             // Draw everything first, then write: a failure leaves no file half-done.
             var drawings: [(path: String, bytes: [UInt8])] = []
-            let wanted = [(diagram, DiffDiagram.Side.difference), (beforeDiagram, .before), (afterDiagram, .after)]
+            let wanted = [(diagram, DiagramSide.difference), (beforeDiagram, .before), (afterDiagram, .after)]
                 .compactMap { path, side in path.map { ($0, side) } }
             if !wanted.isEmpty {
                 let sides = wanted.map { path, side in
                     (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!)
                 }
+                let view = try PathwayView(parsing: view)
+                if (try? view.validate(for: old)) == nil {
+                    do { try view.validate(for: new) } catch { throw ValidationError(error.description) }
+                }
                 do {
-                    drawings = zip(wanted, try Drawing.redesign(diff, sides: sides)).map { ($0.0, $1) }
+                    drawings = zip(wanted, try Drawing.redesign(diff, view: view, sides: sides)).map { ($0.0, $1) }
                 } catch {
                     throw drawingFailed(error, file: after)
                 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import GraphvizRenderer
 import PathwayCore
 import PathwayDrawing
+import PathwayReports
 
 /// Exit codes shared by every command, documented in each command's help.
 enum Exit {
@@ -74,5 +76,22 @@ func writeStandardOutput(_ bytes: [UInt8]) {
             if n <= 0 { return }
             written += n
         }
+    }
+}
+
+extension DiagramFormat {
+    /// The format `name` names, else the one the extension of `output` does.
+    static func named(_ name: String?, output: String) throws -> DiagramFormat {
+        if let name {
+            guard let format = DiagramFormat(rawValue: name.lowercased()) else {
+                throw ValidationError("unknown format '\(name)': use svg, png, pdf or dot")
+            }
+            return format
+        }
+        guard let format = DiagramFormat(fileExtension: (output as NSString).pathExtension) else {
+            throw ValidationError(
+                "cannot tell the format from '\(output)': end it in .svg, .png, .pdf or .dot, or give --format")
+        }
+        return format
     }
 }

@@ -9,24 +9,32 @@ extension PathwayCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a pathway as a diagram for a board paper (SVG, PNG, PDF or DOT).",
             discussion: """
-                One lane per organisation, coloured by sector (a colour-blind-safe palette, with
-                a legend); entry points arrow-shaped, terminal services octagonal; formal routes
-                solid, informal dashed, line weight by referrals a year; routes that cross an
-                organisation boundary in blue; orphaned routes in red to a ghost box named after
-                the missing service; unreachable services grey; dead ends red-bordered. In SVG,
-                hovering a service or route shows its details.
+                Draws one view of the pathway (--view): every service (the default), one box per
+                organisation, how patients reach one function, or who refers to one service and
+                where it refers on. \(ViewOptions.help)
 
-                The layout is chosen from the pathway's size and shape (--layout auto, the
-                default): dot, with its lanes, for a pathway of up to 500 services and 1,500
-                routes where no organisation holds a large knot of referral loops; sfdp beyond,
-                which lays out thousands of services in seconds and fills each service with its
-                sector's colour instead of drawing lanes. Should dot still need more than a third
-                of the time limit, sfdp draws the pathway instead. Above 1,500 routes, routes
-                carry no labels (hovering one in SVG still shows its details). Laying out stops
-                after --time-limit seconds (default 12) with an error that names the limit.
+                Services are filled with their organisation's sector colour (a colour-blind-safe
+                palette, with a legend), or drawn in a lane per organisation with --lanes; entry
+                points are arrow-shaped, terminal services octagonal; formal routes solid,
+                informal dashed, line weight by referrals a year; the routes between two services
+                are one arrow listing their purposes and volumes (two heads when they refer both
+                ways); routes that cross an organisation boundary are blue; orphaned routes red
+                to a ghost box named after the missing service; unreachable services grey; dead
+                ends red-bordered. In SVG, hovering a service or route shows its details.
+
+                The layout is chosen from the diagram's size and shape (--layout auto, the
+                default): dot for up to 500 boxes and 1,500 arrows, laid out several ways when
+                small and the one with the fewest crossing arrows kept, labels placed where they
+                cover nothing; sfdp beyond, which lays out thousands of services in seconds.
+                Should dot still need more than a third of the time limit, sfdp draws it instead.
+                Laying out stops after --time-limit seconds (default 12) with an error that names
+                the limit.
 
                 Example: pathway render pathways/dementia-london-after.yaml -o london-after.svg
-                         pathway render pathways/sexual-health-after.yaml -o sh.pdf
+                         pathway render pathways/dementia-london-after.yaml --view organisations \\
+                           --page a4 -o london-organisations.pdf
+                         pathway render pathways/dementia-london-after.yaml \\
+                           --view focus:memory-service -o memory-service.svg
 
                 \(Exit.help) An output is written whole or not at all.
                 """
@@ -41,10 +49,12 @@ extension PathwayCommand {
         @Option(help: "svg, png, pdf or dot (default: from the output's extension).")
         var format: String?
 
+        @OptionGroup var drawing: ViewOptions
+
         @Option(
             help: """
-                The Graphviz layout engine: auto (dot or sfdp, from the pathway's size and shape), \
-                dot (lanes left to right), neato or sfdp (large networks).
+                The Graphviz layout engine: auto (dot or sfdp, from the diagram's size and shape), \
+                dot (referrals flowing left to right), neato or sfdp (large networks).
                 """)
         var layout: String = "auto"
 
@@ -63,35 +73,29 @@ extension PathwayCommand {
             guard timeLimit > 0 && timeLimit <= 86_400 else {
                 throw ValidationError("--time-limit must be a number of seconds above 0, up to 86400 (a day)")
             }
-            _ = try resolvedFormat()
-        }
-
-        func resolvedFormat() throws -> DiagramFormat {
-            if let format {
-                guard let f = DiagramFormat(rawValue: format.lowercased()) else {
-                    throw ValidationError("unknown format '\(format)': use svg, png, pdf or dot")
-                }
-                return f
-            }
-            let ext = (output as NSString).pathExtension
-            guard let f = DiagramFormat(fileExtension: ext) else {
-                throw ValidationError(
-                    "cannot tell the format from '\(output)': end it in .svg, .png, .pdf or .dot, or give --format")
-            }
-            return f
+            _ = try DiagramFormat.named(format, output: output)
         }
 
         func run() throws {
             let pathway = try loadOrExit(path)
-            let format = try resolvedFormat()
-            let bytes: [UInt8]
+            let view = try drawing.view(for: pathway)
+            let options = Drawing.Options(view: view, engine: engine, lanes: drawing.lanes, paper: drawing.paper)
+            let format = try DiagramFormat.named(format, output: output)
+            let drawn: Drawing.Drawn
             do {
-                bytes = try Drawing.pathway(
-                    pathway, engine: engine, format: format, worker: .current(timeout: timeLimit))
+                drawn = try Drawing.pathway(
+                    pathway, options: options, format: format, worker: .current(timeout: timeLimit))
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }
-            try writeWhole(bytes, to: output)
+            try writeWhole(drawn.bytes, to: output)
+            if let readability = drawn.readability, !readability.readable {
+                let better = Drawing.readableView(of: pathway, on: readability.paper, besides: view)
+                printError(
+                    "\(path): warning: the \(view) view on \(readability.paper) shows its smallest text at "
+                        + String(format: "%.1f pt", readability.smallestText) + ", below the 8 pt a printed page needs"
+                        + (better.map { "; --view \($0.view) reads at " + String(format: "%.1f pt", $0.text) } ?? ""))
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ import Testing
 
     @Test(arguments: [(true, true), (false, false)])
     func userTextNeverSetsAnAttributeOnlyLabelsAndTooltips(_ lanes: Bool, _ labels: Bool) throws {
-        let dot = PathwayDiagram.dot(hostilePathway(), lanes: lanes, routeLabels: labels)
+        let dot = servicesDOT(hostilePathway(), lanes: lanes, routeLabels: labels)
         try expectNoCrashingAttribute(dot, "lanes \(lanes), labels \(labels)")
         // What the user wrote shows as text.
         let svg = String(decoding: try Graphviz.shared.render(dot: dot, format: .svg), as: UTF8.self)
@@ -70,9 +70,9 @@ import Testing
         let pathway = try DOTImport.pathway(from: try Graphviz.shared.read(dot: source), title: "imported")
         #expect(pathway.notes?.contains("peripheries=12") == true && pathway.notes?.contains("sides=9") == true)
         for lanes in [true, false] {
-            try expectNoCrashingAttribute(PathwayDiagram.dot(pathway, lanes: lanes), "imported, lanes \(lanes)")
+            try expectNoCrashingAttribute(servicesDOT(pathway, lanes: lanes), "imported, lanes \(lanes)")
         }
-        _ = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+        _ = try Graphviz.shared.render(dot: servicesDOT(pathway), format: .svg)
     }
 
     @Test(arguments: [

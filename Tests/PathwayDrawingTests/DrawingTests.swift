@@ -40,11 +40,22 @@ import Testing
         return (RenderWorker(executable: url, timeout: timeout), url)
     }
 
-    @Test func aPathwayIsDrawnAsTheWorkerDrawsItsDOT() throws {
+    @Test func aSmallPathwayIsLaidOutSeveralWaysThenDrawnTheSameEveryTime() throws {
         let pathway = try Self.sample("dementia-london-after")
         let worker = RenderWorker(executable: Self.pathwayTool)
-        let drawn = try Drawing.pathway(pathway, format: .svg, worker: worker)
-        #expect(drawn == (try worker.render(dot: PathwayDiagram.dot(pathway), engine: .dot, format: .svg)))
+        let drawn = try Drawing.pathway(pathway, format: .svg, worker: worker).bytes
+        #expect(drawn == (try Drawing.pathway(pathway, format: .svg, worker: worker).bytes))
+        let svg = String(decoding: drawn, as: UTF8.self)
+        for service in pathway.services {
+            #expect(svg.contains("id=\"svc&#45;" + service.id.replacingOccurrences(of: "-", with: "&#45;") + "\""))
+        }
+        // Drawn from the positions of the layout kept: the DOT of the same call carries them.
+        let dot = String(decoding: try Drawing.pathway(pathway, format: .dot, worker: worker).bytes, as: UTF8.self)
+        #expect(dot.contains("pos=\"") && dot.contains("xlp=\"") && dot.contains("notranslate=true"))
+        // And with fewer crossing arrows than the plain layout of the same diagram.
+        let diagram = try PathwayView.services.diagram(pathway)
+        let plain = try worker.render(dot: DOTWriter.dot(diagram), engine: .dot, format: .svg)
+        #expect(try QualityMeasure.crossings(drawn) < QualityMeasure.crossings(plain))
     }
 
     @Test func whenDotRunsPastAThirdOfTheLimitSfdpDrawsThePathwayInTheTimeLeft() throws {
@@ -52,12 +63,12 @@ import Testing
         let (worker, script) = try worker(hangingOn: [.dot], timeout: 9)
         defer { try? FileManager.default.removeItem(at: script) }
         let start = Date()
-        let svg = String(decoding: try Drawing.pathway(pathway, format: .svg, worker: worker), as: UTF8.self)
+        let svg = String(decoding: try Drawing.pathway(pathway, format: .svg, worker: worker).bytes, as: UTF8.self)
         // dot was given 3 s of the 9, then stopped.
         #expect(Date().timeIntervalSince(start) >= 3)
-        // sfdp's drawing: no lanes, so each service is filled with its sector's colour.
+        // sfdp's drawing, as the worker would draw nothing with dot.
         #expect(!svg.contains("class=\"cluster\""))
-        #expect(svg.contains("fill: the sector of the organisation that runs the service"))
+        #expect(svg.contains("fill: the organisation&#39;s sector") || svg.contains("fill: the organisation's sector"))
         #expect(svg.contains("id=\"svc&#45;memory&#45;service\""))
     }
 
@@ -86,7 +97,7 @@ import Testing
             (.sfdp, "; try a longer --time-limit"),
         ] {
             do {
-                _ = try Drawing.pathway(pathway, engine: engine, format: .svg, worker: worker)
+                _ = try Drawing.pathway(pathway, options: .init(engine: engine), format: .svg, worker: worker)
                 Issue.record("a hanging \(engine) must fail")
             } catch {
                 #expect(
@@ -98,7 +109,7 @@ import Testing
         // Graphviz refusing the drawing with dot suggests sfdp.
         let broken = RenderWorker(executable: URL(fileURLWithPath: "/bin/false"))
         #expect {
-            _ = try Drawing.pathway(pathway, engine: .dot, format: .svg, worker: broken)
+            _ = try Drawing.pathway(pathway, options: .init(engine: .dot), format: .svg, worker: broken)
         } throws: { ($0 as! DrawingError).advice == "; try --layout sfdp" }
     }
 
@@ -133,11 +144,16 @@ import Testing
         }
         let worker = RenderWorker(executable: Self.pathwayTool)
         let first = try SampleDiagrams.draw(files, into: folder, worker: worker)
-        #expect(first.map(\.target) == ["\(folder)/sexual-health-before.svg", "\(folder)/sexual-health-after.svg"])
+        #expect(
+            first.map(\.target) == [
+                "\(folder)/sexual-health-before.svg", "\(folder)/sexual-health-before.organisations.svg",
+                "\(folder)/sexual-health-after.svg", "\(folder)/sexual-health-after.organisations.svg",
+            ])
+        #expect(first.map(\.view) == [.services, .organisations, .services, .organisations])
         #expect(first.allSatisfy { !$0.isCurrent })
-        try Data(first[0].svg).write(to: URL(fileURLWithPath: first[0].target))
+        try Data(first[1].svg).write(to: URL(fileURLWithPath: first[1].target))
         let second = try SampleDiagrams.draw(files, into: folder, worker: worker)
-        #expect(second.map(\.isCurrent) == [true, false])
+        #expect(second.map(\.isCurrent) == [false, true, false, false])
         // The checked-in diagrams are what the same call draws.
         let checkedIn = try SampleDiagrams.draw(
             files, into: Self.root.appendingPathComponent("diagrams").path, worker: worker)

@@ -15,6 +15,9 @@ protocol and prints one JSON object:
     scripts         how many <script> elements the page has
     highlighted     elements outlined after hovering the first service name (the page's
                     optional script), or null when the page has none
+    firstDiagramText  the smallest text of the first diagram, in CSS pixels on screen
+    zoomed          whether the first full diagram's zoom-in button changed what it shows
+                    (null when there is no full diagram)
     pdfPages        how many A4 pages the page prints on (Chromium's print to PDF)
     text            the page's visible text
 
@@ -141,7 +144,24 @@ def main():
                 highlighted = document.querySelectorAll('svg .hl').length;
                 service.dispatchEvent(new MouseEvent('mouseleave'));
             }
-            return {headline: headline ? headline.innerText : null, diagrams,
+            let firstDiagramText = null;
+            const first = document.querySelector('figure.diagram svg');
+            if (first) {
+                const sizes = [...first.querySelectorAll('text')].filter(t => t.textContent.trim())
+                    .map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a);
+                firstDiagramText = sizes.length ? Math.min(...sizes) : null;
+            }
+            let zoomed = null;
+            const full = document.querySelector('figure.full');
+            const button = full && full.querySelector('[data-zoom="in"]');
+            if (full && button) {
+                const svg = full.querySelector('svg'), before = svg.getAttribute('viewBox');
+                button.click();
+                zoomed = svg.getAttribute('viewBox') !== before;
+                full.querySelector('[data-zoom="reset"]').click();
+                zoomed = zoomed && svg.getAttribute('viewBox') === before;
+            }
+            return {headline: headline ? headline.innerText : null, diagrams, firstDiagramText, zoomed,
                     scripts: document.querySelectorAll('script').length, highlighted,
                     text: document.body ? document.body.innerText : ''};
         })())"""

@@ -12,10 +12,14 @@ public enum HTMLReport {
     public struct Figure: Sendable {
         public var caption: String
         public var svg: String
+        /// A full diagram of every service: panned and zoomed on screen, a page of its own in
+        /// print.
+        public var full: Bool
 
-        public init(caption: String, svg: String) {
+        public init(caption: String, svg: String, full: Bool = false) {
             self.caption = caption
             self.svg = svg
+            self.full = full
         }
     }
 
@@ -41,14 +45,14 @@ public enum HTMLReport {
     ]
 
     /// The report of one pathway.
-    public static func page(_ pathway: Pathway, metrics: PathwayMetrics, figure: Figure) -> String {
+    public static func page(_ pathway: Pathway, metrics: PathwayMetrics, figures drawn: [Figure]) -> String {
         var body = "<header><p class=\"kicker\">Pathway report</p><h1>\(escape(pathway.title))</h1></header>\n"
         body += headline(keyFacts(metrics, names: names([pathway])))
-        body += provenance([("Pathway", pathway)])
-        body += figures([figure])
+        body += figures(drawn)
         body += metricsTable(before: nil, after: metrics)
         body += functionsTable(before: nil, after: metrics, names: names([pathway]))
         body += findings(metrics, lost: nil, names: names([pathway]))
+        body += provenance([("Pathway", pathway)])
         return document(title: "Pathway report: \(pathway.title)", body: body)
     }
 
@@ -58,12 +62,12 @@ public enum HTMLReport {
         var body = "<header><p class=\"kicker\">Redesign report</p><h1>\(escape(diff.after.title))</h1>"
         body += "<p class=\"sub\">compared with: \(escape(diff.before.title))</p></header>\n"
         body += headline(DiffReport.headlines(diff))
-        body += provenance([("Before", diff.before), ("After", diff.after)])
         body += figures(drawn)
         body += metricsTable(before: diff.beforeMetrics, after: diff.afterMetrics)
         body += functionsTable(before: diff.beforeMetrics, after: diff.afterMetrics, names: named)
         body += changes(diff, names: named)
         body += findings(diff.afterMetrics, lost: diff.lostReach, names: named)
+        body += provenance([("Before", diff.before), ("After", diff.after)])
         return document(title: "Redesign report: \(diff.after.title)", body: body)
     }
 
@@ -113,7 +117,14 @@ public enum HTMLReport {
     static func figures(_ figures: [Figure]) -> String {
         var out = "<section><h2>Diagrams</h2>\n"
         for (k, figure) in figures.enumerated() {
-            out += "<figure class=\"diagram\"><figcaption>\(escape(figure.caption))</figcaption>\n"
+            out +=
+                "<figure class=\"diagram\(figure.full ? " full" : "")\"><figcaption>\(escape(figure.caption))</figcaption>\n"
+            if figure.full {
+                out += "<div class=\"zoom\" aria-hidden=\"true\"><button type=\"button\" data-zoom=\"in\">+</button>"
+                out += "<button type=\"button\" data-zoom=\"out\">\u{2212}</button>"
+                out += "<button type=\"button\" data-zoom=\"reset\">Whole diagram</button>"
+                out += "<span>drag to move, wheel or buttons to zoom</span></div>\n"
+            }
             out += inline(svg: figure.svg, prefix: "d\(k)") + "\n</figure>\n"
         }
         return out + "</section>\n"
@@ -338,7 +349,7 @@ public enum HTMLReport {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-\(SHA256.base64Digest(scriptElement))'; img-src data:">
         <title>\(escape(title))</title>
         <style>
         \(css)
@@ -348,9 +359,7 @@ public enum HTMLReport {
         <main>
         \(body)
         </main>
-        <script>
-        \(script)
-        </script>
+        <script>\(scriptElement)</script>
         </body>
         </html>
 
@@ -383,8 +392,15 @@ public enum HTMLReport {
         ul.warn li::marker { color: var(--warn); }
         .where { color: var(--muted); font-size: 12px; }
         figure.diagram { margin: 14px 0 22px; border: 1px solid var(--rule); padding: 8px; break-inside: avoid; }
+        @media screen and (min-width: 1100px) {
+          figure.diagram { width: calc(100vw - 48px); max-width: 1500px; margin-left: 50%; transform: translateX(-50%); }
+        }
         figure.diagram figcaption { font-weight: 600; margin-bottom: 6px; }
         figure.diagram svg { display: block; width: 100%; height: auto; }
+        figure.full svg { max-height: 80vh; cursor: grab; touch-action: none; }
+        .zoom { display: none; gap: 6px; align-items: center; margin-bottom: 6px; font-size: 12.5px; color: var(--muted); }
+        .js .zoom { display: flex; }
+        .zoom button { font: inherit; padding: 2px 10px; border: 1px solid var(--rule); background: #fafafa; border-radius: 4px; cursor: pointer; }
         .svc { border-bottom: 1px dotted var(--muted); }
         .svc:hover, .svc.hl { background: #fff2b3; }
         svg .hl polygon, svg .hl path, svg .hl ellipse { stroke: #000 !important; stroke-width: 4px !important; }
@@ -394,20 +410,66 @@ public enum HTMLReport {
           main { max-width: none; padding: 0; }
           h2 { break-after: avoid; }
           tr, li, figure.diagram { break-inside: avoid; }
+          figure.full { break-before: page; border: 0; padding: 0; }
+          figure.full svg { max-height: 250mm; }
+          .zoom { display: none !important; }
           .headline { background: none; }
         }
         """
 
     /// Optional: hovering a service in a table outlines it in every diagram. The page reads
     /// the same without it.
+    /// The text of the page's script element, whose hash the content security policy names.
+    static let scriptElement = "\n" + script + "\n"
+
+    /// The page's only script: hovering a service in a table outlines it in every diagram, and
+    /// the full diagrams pan and zoom. The page reads the same without it.
     static let script = """
         (function () {
+          document.documentElement.classList.add('js');
           function mark(id, on) {
             document.querySelectorAll('[id$="-svc-' + id + '"]').forEach(function (g) { g.classList.toggle('hl', on); });
           }
           document.querySelectorAll('.svc[data-service]').forEach(function (el) {
             el.addEventListener('mouseenter', function () { mark(el.dataset.service, true); });
             el.addEventListener('mouseleave', function () { mark(el.dataset.service, false); });
+          });
+          document.querySelectorAll('figure.full').forEach(function (figure) {
+            var svg = figure.querySelector('svg');
+            if (!svg || !svg.viewBox || !svg.viewBox.baseVal) { return; }
+            var original = svg.getAttribute('viewBox'), whole = svg.viewBox.baseVal;
+            var start = [whole.x, whole.y, whole.width, whole.height], box = start.slice();
+            function show() { svg.setAttribute('viewBox', box.join(' ')); }
+            function zoom(factor, fx, fy) {
+              var w = Math.min(start[2] * 1.5, Math.max(start[2] / 20, box[2] * factor)), h = w * start[3] / start[2];
+              box = [box[0] + (box[2] - w) * fx, box[1] + (box[3] - h) * fy, w, h];
+              show();
+            }
+            figure.querySelectorAll('[data-zoom]').forEach(function (button) {
+              button.addEventListener('click', function () {
+                var how = button.dataset.zoom;
+                if (how === 'reset') { box = start.slice(); svg.setAttribute('viewBox', original); }
+                else { zoom(how === 'in' ? 0.7 : 1 / 0.7, 0.5, 0.5); }
+              });
+            });
+            svg.addEventListener('wheel', function (event) {
+              event.preventDefault();
+              var r = svg.getBoundingClientRect();
+              zoom(event.deltaY < 0 ? 0.85 : 1 / 0.85, (event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height);
+            }, { passive: false });
+            var drag = null;
+            svg.addEventListener('pointerdown', function (event) {
+              drag = [event.clientX, event.clientY, box[0], box[1]];
+              svg.setPointerCapture(event.pointerId);
+            });
+            svg.addEventListener('pointermove', function (event) {
+              if (!drag) { return; }
+              var r = svg.getBoundingClientRect(), k = box[2] / r.width;
+              box[0] = drag[2] - (event.clientX - drag[0]) * k;
+              box[1] = drag[3] - (event.clientY - drag[1]) * k;
+              show();
+            });
+            svg.addEventListener('pointerup', function () { drag = null; });
           });
         })();
         """

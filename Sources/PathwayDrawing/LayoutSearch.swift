@@ -1,0 +1,195 @@
+import Foundation
+import GraphvizRenderer
+import PathwayCore
+import PathwayReports
+
+/// Lays out a small diagram several ways and keeps the one that reads best.
+///
+/// dot's crossing minimisation is a heuristic that starts from the order in which boxes and
+/// arrows are written, and on a pathway of a few dozen services full of loops its result
+/// moves a lot with that order: on London's memory services after the redesign, 16 orders
+/// gave between 52 and 92 pairs of crossing arrows. So a diagram of up to ``searchNodes`` boxes
+/// and ``searchEdges`` arrows is laid out from several orders (the file's, reversed, breadth-
+/// and depth-first from the entries, by organisation, and seeded shuffles) and in both
+/// directions (left to right, top to bottom), and the layout kept is, in turn: one that reads
+/// at ``Paper/readableText`` or more on A4 landscape, the fewest crossing arrows, the smallest
+/// area. The orders are fixed, so the same file always gives the same drawing.
+enum LayoutSearch {
+    /// Boxes up to which a diagram is laid out several ways.
+    static let searchNodes = 80
+    /// Arrows up to which a diagram is laid out several ways.
+    static let searchEdges = 200
+
+    /// How many layouts are tried: more for a larger diagram, where they differ more.
+    static func tries(for diagram: Diagram) -> Int {
+        diagram.nodes.count <= 15 ? 8 : 24
+    }
+
+    static func searches(_ diagram: Diagram) -> Bool {
+        diagram.nodes.count <= searchNodes && diagram.edges.count <= searchEdges
+    }
+
+    /// One layout tried: the options it was written with and what came back.
+    struct Candidate {
+        var options: DOTOptions
+        var layout: Layout
+        var score: (unreadable: Bool, crossings: Int, area: Double)
+    }
+
+    /// The best of the layouts tried; nil when the first did not finish within `firstLimit`
+    /// seconds (for the caller to try another engine).
+    ///
+    /// Every other layout must finish within the worker's time limit, counted from the start,
+    /// or the search fails with the time-limit error: a search that dropped slow layouts would
+    /// give another drawing on a slower machine, and the drawings are to be the same bytes for
+    /// the same file everywhere.
+    ///
+    /// - Throws: ``GraphvizError`` when Graphviz refuses the first layout or time runs out.
+    static func best(_ diagram: Diagram, options base: DOTOptions, worker: RenderWorker, firstLimit: Double? = nil)
+        throws(GraphvizError) -> Candidate?
+    {
+        let variants = self.variants(diagram, base: base, count: tries(for: diagram))
+        let start = Date()
+        let first: Candidate
+        do {
+            var bounded = worker
+            bounded.timeout = min(worker.timeout, firstLimit ?? worker.timeout)
+            first = try lay(diagram, variants[0], worker: bounded)
+        } catch let error where error.timeLimit != nil {
+            return nil
+        }
+        var best = first
+        let rest = Array(variants.dropFirst())
+        let results = Results(count: rest.count)
+        // Two at a time: each is a worker process, and Graphviz's reader is shared under a lock.
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, rest.count))) { lane in
+            var k = lane
+            while k < rest.count && !results.outOfTime {
+                var bounded = worker
+                bounded.timeout = worker.timeout - Date().timeIntervalSince(start)
+                do throws(GraphvizError) {
+                    guard bounded.timeout > 0 else {
+                        throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout)
+                    }
+                    results.set(k, try lay(diagram, rest[k], worker: bounded))
+                } catch {
+                    // A layout Graphviz refuses is left out; one out of time ends the search.
+                    if error.timeLimit != nil { results.ranOut() }
+                }
+                k += 2
+            }
+        }
+        if results.outOfTime { throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout) }
+        for candidate in results.all() where better(candidate, than: best) { best = candidate }
+        return best
+    }
+
+    static func better(_ a: Candidate, than b: Candidate) -> Bool {
+        if a.score.unreadable != b.score.unreadable { return !a.score.unreadable }
+        if a.score.crossings != b.score.crossings { return a.score.crossings < b.score.crossings }
+        return a.score.area < b.score.area - 0.5
+    }
+
+    static func lay(_ diagram: Diagram, _ options: DOTOptions, worker: RenderWorker) throws(GraphvizError)
+        -> Candidate
+    {
+        var unkeyed = options
+        unkeyed.legend = false
+        let xdot = try worker.render(dot: DOTWriter.dot(diagram, options: unkeyed), engine: .dot, format: .xdot)
+        var layout = try Layout(xdot: xdot)
+        if options.legend { layout.addLegend(DOTWriter.legendSize(diagram, options: options)) }
+        let (width, height) = canvas(layout.bounds, options: options)
+        let smallest = options.edgeLabels ? diagram.smallestFontSize : 10
+        let scale = min(Paper.a4Landscape.width / width, Paper.a4Landscape.height / height, 1)
+        return Candidate(
+            options: options, layout: layout,
+            score: (smallest * scale < Paper.readableText - 0.005, layout.crossings, width * height))
+    }
+
+    /// The size of the drawing made from a layout with `bounds`: the layout with Graphviz's
+    /// padding (0.3 inch a side), and for a side of a redesign the corner points half an inch
+    /// further out.
+    static func canvas(_ bounds: Box, options: DOTOptions) -> (Double, Double) {
+        let extra = 2 * 21.6 + (options.side != nil ? 72 : 0)
+        return (bounds.width + extra, bounds.height + extra)
+    }
+
+    /// The options of each layout to try: the first is the diagram as written, left to right.
+    static func variants(_ diagram: Diagram, base: DOTOptions, count: Int) -> [DOTOptions] {
+        let n = diagram.nodes.count
+        let file = Array(0..<n)
+        var orders = [
+            file, Array(file.reversed()), search(diagram, breadthFirst: true), search(diagram, breadthFirst: false),
+        ]
+        orders.append(file.sorted { (diagram.nodes[$0].lane ?? -1, $0) < (diagram.nodes[$1].lane ?? -1, $1) })
+        var edgeOrders: [[Int]] = orders.map { order in
+            var position = [Int](repeating: 0, count: n)
+            for (k, v) in order.enumerated() { position[v] = k }
+            return diagram.edges.indices.sorted {
+                let (a, b) = (diagram.edges[$0], diagram.edges[$1])
+                return (position[a.from], position[a.to], $0) < (position[b.from], position[b.to], $1)
+            }
+        }
+        // Seeded shuffles of both the boxes and the arrows.
+        var generator = SplitMix64(seed: 0x5EED)
+        while orders.count < (count + 3) / 4 {
+            var boxes = file
+            boxes.shuffle(using: &generator)
+            var arrows = Array(diagram.edges.indices)
+            arrows.shuffle(using: &generator)
+            orders.append(boxes)
+            edgeOrders.append(arrows)
+        }
+        var variants: [DOTOptions] = []
+        for (rankdir, effort) in [("LR", nil), ("TB", nil), ("LR", 4.0), ("TB", 4.0)] {
+            for (order, edges) in zip(orders, edgeOrders) {
+                var options = base
+                options.rankdir = rankdir
+                options.crossingEffort = effort
+                // A few boxes are to fit a page: closer together.
+                if n <= 15 { (options.nodeSeparation, options.rankSeparation) = (0.15, 0.3) }
+                options.nodeOrder = order
+                options.edgeOrder = edges
+                variants.append(options)
+            }
+        }
+        return Array(variants.prefix(count))
+    }
+
+    /// The boxes in the order a search along the arrows from the entries meets them, then the
+    /// rest in file order.
+    static func search(_ diagram: Diagram, breadthFirst: Bool) -> [Int] {
+        var next = [[Int]](repeating: [], count: diagram.nodes.count)
+        for edge in diagram.edges where !edge.replacement {
+            next[edge.from].append(edge.to)
+            if edge.back != nil { next[edge.to].append(edge.from) }
+        }
+        var seen = [Bool](repeating: false, count: diagram.nodes.count)
+        var order: [Int] = []
+        var pending = diagram.nodes.indices.filter { diagram.nodes[$0].shape == .entry }
+        if !breadthFirst { pending.reverse() }
+        while !pending.isEmpty {
+            let v = breadthFirst ? pending.removeFirst() : pending.removeLast()
+            if seen[v] { continue }
+            seen[v] = true
+            order.append(v)
+            let onward = next[v].filter { !seen[$0] }
+            pending += breadthFirst ? onward : onward.reversed()
+        }
+        return order + diagram.nodes.indices.filter { !seen[$0] }
+    }
+}
+
+/// The layouts finished by the concurrent tries, under a lock.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [LayoutSearch.Candidate?]
+    private var late = false
+
+    var outOfTime: Bool { lock.withLock { late } }
+    func ranOut() { lock.withLock { late = true } }
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ candidate: LayoutSearch.Candidate?) { lock.withLock { slots[k] = candidate } }
+    func all() -> [LayoutSearch.Candidate] { lock.withLock { slots.compactMap { $0 } } }
+}
