@@ -6,6 +6,14 @@ public enum DiagramFormat: String, Sendable, CaseIterable {
     case svg, png, pdf, dot
     /// DOT with the positions the layout chose (`pos`, `bb`, …) and drawing operations.
     case xdot
+    /// DOT with the positions the layout chose and nothing else (Graphviz's own `dot` output):
+    /// what a drawing is read back from. Unlike `xdot`, whose drawing operations carry each
+    /// label as drawn and in Graphviz 2.43 leave a backslash before a quote unescaped, every
+    /// string in it reads back as it was written.
+    case positions
+
+    /// The name Graphviz knows the format by.
+    var graphvizName: String { self == .positions ? "dot" : rawValue }
 
     /// The format named by a file's extension, if it is one of ours.
     public init?(fileExtension: String) {
@@ -125,7 +133,7 @@ public final class Graphviz: @unchecked Sendable {
         }
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
-        guard pathway_gvRenderData(context, graph, format.rawValue, &data, &length) == 0, let data else {
+        guard pathway_gvRenderData(context, graph, format.graphvizName, &data, &length) == 0, let data else {
             throw takeError(default: "Graphviz could not render \(format.rawValue)")
         }
         defer { gvFreeRenderData(data) }

@@ -115,8 +115,8 @@ public enum Drawing {
             var unkeyed = written
             unkeyed.legend = false
             var layout = try Layout(
-                xdot: try bounded.render(
-                    dot: DOTWriter.dot(diagram, options: unkeyed), engine: plan.engine, format: .xdot))
+                laidOut: try bounded.render(
+                    dot: DOTWriter.dot(diagram, options: unkeyed), engine: plan.engine, format: .positions))
             layout.addLegend(DOTWriter.legendSize(diagram, options: written))
             return try finish(diagram, layout, written, format: format, paper: paper, worker: bounded)
         }
@@ -227,8 +227,8 @@ public enum Drawing {
                 var unkeyed = options
                 unkeyed.legend = false
                 var laidOut = try Layout(
-                    xdot: try worker.render(
-                        dot: DOTWriter.dot(union, options: unkeyed), engine: plan.engine, format: .xdot))
+                    laidOut: try worker.render(
+                        dot: DOTWriter.dot(union, options: unkeyed), engine: plan.engine, format: .positions))
                 laidOut.addLegend(DOTWriter.legendSize(union, options: options))
                 layout = laidOut
             }

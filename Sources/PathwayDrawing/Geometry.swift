@@ -70,9 +70,10 @@ struct Layout {
     /// Pairs of arrows whose curves cross (``Crossings``).
     var crossings: Int
 
-    /// Reads a layout from Graphviz's `xdot` output of a ``DOTWriter`` drawing.
-    init(xdot: [UInt8]) throws(GraphvizError) {
-        let graph = try Graphviz.shared.read(dot: String(decoding: xdot, as: UTF8.self))
+    /// Reads a layout from Graphviz's DOT output (``DiagramFormat/positions``) of a ``DOTWriter``
+    /// drawing.
+    init(laidOut: [UInt8]) throws(GraphvizError) {
+        let graph = try Graphviz.shared.read(dot: String(decoding: laidOut, as: UTF8.self))
         func pick(_ attributes: [String: String], _ keys: [String]) -> [String: String] {
             attributes.filter { keys.contains($0.key) }
         }

@@ -95,8 +95,8 @@ enum LayoutSearch {
     {
         var unkeyed = options
         unkeyed.legend = false
-        let xdot = try worker.render(dot: DOTWriter.dot(diagram, options: unkeyed), engine: .dot, format: .xdot)
-        var layout = try Layout(xdot: xdot)
+        let laidOut = try worker.render(dot: DOTWriter.dot(diagram, options: unkeyed), engine: .dot, format: .positions)
+        var layout = try Layout(laidOut: laidOut)
         if options.legend { layout.addLegend(DOTWriter.legendSize(diagram, options: options)) }
         let (width, height) = canvas(layout.bounds, options: options)
         let smallest = options.edgeLabels ? diagram.smallestFontSize : 10

@@ -95,7 +95,7 @@ extension PathwayCommand {
                 do {
                     drawings = zip(wanted, try Drawing.redesign(diff, view: view, sides: sides)).map { ($0.0, $1) }
                 } catch {
-                    throw drawingFailed(error, file: after)
+                    throw drawingFailed(error, file: "\(before) → \(after)")
                 }
             }
             for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path) }

@@ -52,7 +52,7 @@ extension PathwayCommand {
                     page = try Drawing.reportPage(first)
                 }
             } catch let error as DrawingError {
-                throw drawingFailed(error, file: after ?? pathway)
+                throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)
             }
             try writeWhole(Array(page.utf8), to: output)
         }
