@@ -38,6 +38,10 @@ struct Box: Equatable {
         Box(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
     }
 
+    func contains(_ point: Point) -> Bool {
+        point.x >= x0 && point.x <= x1 && point.y >= y0 && point.y <= y1
+    }
+
     func contains(_ other: Box) -> Bool {
         other.x0 >= x0 && other.x1 <= x1 && other.y0 >= y0 && other.y1 <= y1
     }
@@ -220,91 +224,160 @@ enum LabelPlacement {
     /// Room kept around each label, in points.
     static let margin = 1.5
 
-    /// The labels' new places (`xlp`), by arrow id, and the drawing's bounds grown to hold them.
+    /// The labels' new places (`xlp`), by arrow id; the drawing's bounds grown to hold them; and
+    /// what the places cost in all (text covered, lines crossed, room added, distance moved).
     ///
     /// - Parameter labels: each labelled arrow's text, by id, in the order to place them.
     /// - Complexity: O(L · k · (N + L)) for L labels, N boxes and k spots tried per label.
     static func place(_ labels: [(id: String, text: String)], fontSize: Double, in layout: Layout)
-        -> (places: [String: String], bounds: Box)
+        -> (places: [String: String], bounds: Box, cost: Double)
     {
+        var total = 0.0
         var bounds = layout.bounds
-        var obstacles = Array(layout.nodeBoxes.values)
-        if let title = layout.titleBox { obstacles.append(title) }
-        var placed: [Box] = []
+        var texts = Grid()
+        for box in layout.nodeBoxes.values { texts.insert(box) }
+        if let title = layout.titleBox { texts.insert(title) }
+        // Points along every arrow: a label should not sit on a line either.
+        var lines = Grid()
+        for curve in layout.curves.values { for point in curve { lines.insert(point) } }
         var result: [String: String] = [:]
         let fractions = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88]
         for (id, text) in labels {
             guard let curve = layout.curves[id], curve.count > 1 else { continue }
+            let path = Path(curve)
             let size = TextSize.box(text, fontSize: fontSize)
             let (w, h) = (size.width + 2 * margin, size.height + 2 * margin)
             var best: (box: Box, cost: Double)?
             func consider(_ centre: Point, distance: Double) {
                 let box = Box(centre: centre, width: w, height: h)
                 // Covering text is far worse than a larger drawing, which is worse than a label
-                // a little further from its arrow.
+                // on a line, which is worse than one a little further from its arrow.
                 let grown = bounds.union(box)
-                let growth = grown.width * grown.height - bounds.width * bounds.height
-                let cost = 100 * (overlap(box, obstacles) + overlap(box, placed)) + growth + 20 * distance
+                var cost = grown.width * grown.height - bounds.width * bounds.height + 20 * distance
+                if let best, cost >= best.cost { return }
+                cost += 100 * texts.overlap(box)
+                if let best, cost >= best.cost { return }
+                cost += 300 * Double(lines.points(in: box, atMost: 3))
                 if best == nil || cost < best!.cost { best = (box, cost) }
             }
             // Beside the curve on either side, along its length; then around its middle,
             // further and further out.
             for step in [1.0, 1.8, 2.8] {
                 for fraction in fractions {
-                    let (at, direction) = along(curve, fraction)
+                    let (at, direction) = path.along(fraction)
                     let normal = Point(x: -direction.y, y: direction.x)
                     let reach = abs(normal.x) * w / 2 + abs(normal.y) * h / 2 + 2
                     for offset in [reach * step, -reach * step] {
-                        let centre = Point(x: at.x + normal.x * offset, y: at.y + normal.y * offset)
-                        consider(centre, distance: abs(offset) - reach)
+                        consider(
+                            Point(x: at.x + normal.x * offset, y: at.y + normal.y * offset),
+                            distance: abs(offset) - reach)
                     }
                 }
             }
             if best.map({ $0.cost > 0 }) ?? true {
-                let (middle, _) = along(curve, 0.5)
-                for ring in 1...20 {
-                    let r = Double(ring) * 8
-                    for k in 0..<16 {
-                        let angle = Double(k) * .pi / 8
+                let (middle, _) = path.along(0.5)
+                for ring in 1...16 {
+                    let r = Double(ring) * 9
+                    for k in 0..<12 {
+                        let angle = Double(k) * .pi / 6
                         consider(Point(x: middle.x + r * cos(angle), y: middle.y + r * sin(angle)), distance: r)
                     }
                 }
             }
             guard let chosen = best else { continue }
-            placed.append(chosen.box)
+            total += chosen.cost
+            texts.insert(chosen.box)
             bounds = bounds.union(chosen.box)
             let centre = Point(x: (chosen.box.x0 + chosen.box.x1) / 2, y: (chosen.box.y0 + chosen.box.y1) / 2)
             result[id] = "\(DOTNumber.format(centre.x)),\(DOTNumber.format(centre.y))"
         }
-        return (result, bounds)
+        return (result, bounds, total)
     }
 
-    /// The area of `box` covered by `others`.
-    static func overlap(_ box: Box, _ others: [Box]) -> Double {
-        var total = 0.0
-        for other in others where box.overlaps(other) {
-            total += (min(box.x1, other.x1) - max(box.x0, other.x0)) * (min(box.y1, other.y1) - max(box.y0, other.y0))
+    /// A polyline with the length along it measured once.
+    struct Path {
+        let points: [Point]
+        let lengths: [Double]
+
+        init(_ points: [Point]) {
+            self.points = points
+            var lengths = [0.0]
+            for k in 1..<points.count {
+                lengths.append(lengths[k - 1] + hypot(points[k].x - points[k - 1].x, points[k].y - points[k - 1].y))
+            }
+            self.lengths = lengths
         }
-        return total
+
+        /// The point `fraction` of the way along, and the unit direction there.
+        func along(_ fraction: Double) -> (Point, Point) {
+            let goal = lengths[lengths.count - 1] * fraction
+            var k = 1
+            while k < points.count - 1 && lengths[k] < goal { k += 1 }
+            let (a, b) = (points[k - 1], points[k])
+            let piece = max(lengths[k] - lengths[k - 1], 1e-9)
+            let t = min(1, max(0, (goal - lengths[k - 1]) / piece))
+            let length = max(hypot(b.x - a.x, b.y - a.y), 1e-9)
+            return (
+                Point(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t),
+                Point(x: (b.x - a.x) / length, y: (b.y - a.y) / length)
+            )
+        }
     }
 
-    /// The point `fraction` of the way along a polyline, and the unit direction there.
-    static func along(_ curve: [Point], _ fraction: Double) -> (Point, Point) {
-        var lengths = [0.0]
-        for k in 1..<curve.count {
-            lengths.append(lengths[k - 1] + hypot(curve[k].x - curve[k - 1].x, curve[k].y - curve[k - 1].y))
+    /// Boxes and points filed by the square cells of the drawing they fall in, so that what
+    /// lies under a label is found without looking at everything.
+    struct Grid {
+        static let cell = 32.0
+        var boxes: [Box] = []
+        var boxCells: [Int64: [Int]] = [:]
+        var pointCells: [Int64: [Point]] = [:]
+
+        static func key(_ i: Int, _ j: Int) -> Int64 { Int64(i) << 32 | Int64(UInt32(bitPattern: Int32(j))) }
+        static func span(_ a: Double, _ b: Double) -> ClosedRange<Int> { Int(floor(a / cell))...Int(floor(b / cell)) }
+
+        mutating func insert(_ box: Box) {
+            boxes.append(box)
+            for i in Self.span(box.x0, box.x1) {
+                for j in Self.span(box.y0, box.y1) { boxCells[Self.key(i, j), default: []].append(boxes.count - 1) }
+            }
         }
-        let goal = lengths[lengths.count - 1] * fraction
-        var k = 1
-        while k < curve.count - 1 && lengths[k] < goal { k += 1 }
-        let (a, b) = (curve[k - 1], curve[k])
-        let piece = max(lengths[k] - lengths[k - 1], 1e-9)
-        let t = min(1, max(0, (goal - lengths[k - 1]) / piece))
-        let length = max(hypot(b.x - a.x, b.y - a.y), 1e-9)
-        return (
-            Point(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t),
-            Point(x: (b.x - a.x) / length, y: (b.y - a.y) / length)
-        )
+
+        mutating func insert(_ point: Point) {
+            pointCells[Self.key(Int(floor(point.x / Self.cell)), Int(floor(point.y / Self.cell))), default: []].append(
+                point)
+        }
+
+        /// The area of `box` that the boxes filed here cover.
+        func overlap(_ box: Box) -> Double {
+            var seen: Set<Int> = []
+            var total = 0.0
+            for i in Self.span(box.x0, box.x1) {
+                for j in Self.span(box.y0, box.y1) {
+                    for k in boxCells[Self.key(i, j)] ?? [] where seen.insert(k).inserted {
+                        let other = boxes[k]
+                        guard box.overlaps(other) else { continue }
+                        total +=
+                            (min(box.x1, other.x1) - max(box.x0, other.x0))
+                            * (min(box.y1, other.y1) - max(box.y0, other.y0))
+                    }
+                }
+            }
+            return total
+        }
+
+        /// How many of the points filed here lie in `box`, counting up to `limit`.
+        func points(in box: Box, atMost limit: Int) -> Int {
+            var count = 0
+            for i in Self.span(box.x0, box.x1) {
+                for j in Self.span(box.y0, box.y1) {
+                    for point in pointCells[Self.key(i, j)] ?? [] where box.contains(point) {
+                        count += 1
+                        if count >= limit { return count }
+                    }
+                }
+            }
+            return count
+        }
     }
 }
 

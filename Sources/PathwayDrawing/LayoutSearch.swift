@@ -22,7 +22,7 @@ enum LayoutSearch {
 
     /// How many layouts are tried: more for a larger diagram, where they differ more.
     static func tries(for diagram: Diagram) -> Int {
-        diagram.nodes.count <= 15 ? 8 : 24
+        diagram.nodes.count <= 15 ? 20 : 24
     }
 
     static func searches(_ diagram: Diagram) -> Bool {
@@ -33,7 +33,9 @@ enum LayoutSearch {
     struct Candidate {
         var options: DOTOptions
         var layout: Layout
-        var score: (unreadable: Bool, crossings: Int, area: Double)
+        /// How it reads on A4 landscape (0: inside the margins, 1: on the whole sheet, 2: not at
+        /// 8 pt), its crossing arrows, what its labels' places cost, and its area.
+        var score: (unreadable: Int, crossings: Int, labels: Double, area: Double)
     }
 
     /// The best of the layouts tried; nil when the first did not finish within `firstLimit`
@@ -85,8 +87,9 @@ enum LayoutSearch {
     }
 
     static func better(_ a: Candidate, than b: Candidate) -> Bool {
-        if a.score.unreadable != b.score.unreadable { return !a.score.unreadable }
+        if a.score.unreadable != b.score.unreadable { return a.score.unreadable < b.score.unreadable }
         if a.score.crossings != b.score.crossings { return a.score.crossings < b.score.crossings }
+        if abs(a.score.labels - b.score.labels) > 0.5 { return a.score.labels < b.score.labels }
         return a.score.area < b.score.area - 0.5
     }
 
@@ -98,12 +101,38 @@ enum LayoutSearch {
         let laidOut = try worker.render(dot: DOTWriter.dot(diagram, options: unkeyed), engine: .dot, format: .positions)
         var layout = try Layout(laidOut: laidOut)
         if options.legend { layout.addLegend(DOTWriter.legendSize(diagram, options: options)) }
-        let (width, height) = canvas(layout.bounds, options: options)
+        // Scored as it will be drawn: with its labels placed.
+        let placed = placeLabels(diagram, layout, options: options)
+        let (width, height) = canvas(placed.bounds, options: options)
         let smallest = options.edgeLabels ? diagram.smallestFontSize : 10
-        let scale = min(Paper.a4Landscape.width / width, Paper.a4Landscape.height / height, 1)
-        return Candidate(
-            options: options, layout: layout,
-            score: (smallest * scale < Paper.readableText - 0.005, layout.crossings, width * height))
+        // Best readable on A4 landscape inside its margins; else readable on the whole sheet.
+        let margins = Readability(width: width, height: height, smallestText: smallest, paper: .a4Landscape, largest: 1)
+        let sheet = smallest * min(Paper.a4Landscape.width / width, Paper.a4Landscape.height / height, 1)
+        let tier = margins.readable ? 0 : sheet >= Paper.readableText - 0.005 ? 1 : 2
+        return Candidate(options: options, layout: layout, score: (tier, layout.crossings, placed.cost, width * height))
+    }
+
+    /// The layout's positions with each label moved by ``LabelPlacement`` (the longest first),
+    /// the bounds grown to hold them, and what their places cost.
+    static func placeLabels(_ diagram: Diagram, _ layout: Layout, options: DOTOptions)
+        -> (positions: DiagramPositions, bounds: Box, cost: Double)
+    {
+        var positions = layout.positions
+        guard options.edgeLabels, diagram.edges.count <= LayoutPlan.labelledEdgeLimit else {
+            return (positions, layout.bounds, 0)
+        }
+        var labels: [(id: String, text: String)] = []
+        for (k, edge) in diagram.edges.enumerated() where !edge.replacement {
+            guard positions.edges["e\(k)"]?["xlp"] != nil else { continue }
+            let text = DOTWriter.label(edge, in: diagram, positions: positions)
+            if !text.isEmpty { labels.append(("e\(k)", text)) }
+        }
+        labels.sort { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
+        let placed = LabelPlacement.place(labels, fontSize: diagram.edgeFontSize, in: layout)
+        for (id, xlp) in placed.places { positions.edges[id]?["xlp"] = xlp }
+        let box = placed.bounds
+        positions.graph["bb"] = [box.x0, box.y0, box.x1, box.y1].map(DOTNumber.format).joined(separator: ",")
+        return (positions, box, placed.cost)
     }
 
     /// The size of the drawing made from a layout with `bounds`: the layout with Graphviz's
@@ -140,14 +169,34 @@ enum LayoutSearch {
             orders.append(boxes)
             edgeOrders.append(arrows)
         }
+        // The largest label, for the room between ranks.
+        var label = (width: 0.0, height: 0.0)
+        if base.edgeLabels {
+            for edge in diagram.edges where !edge.replacement {
+                let size = TextSize.box(
+                    DOTWriter.label(edge, in: diagram, positions: nil), fontSize: diagram.edgeFontSize)
+                label = (max(label.width, size.width), max(label.height, size.height))
+            }
+        }
         var variants: [DOTOptions] = []
-        for (rankdir, effort) in [("LR", nil), ("TB", nil), ("LR", 4.0), ("TB", 4.0)] {
+        // A few boxes are to fit a page: closer together, with ranks either close or as far
+        // apart as the longest label; more boxes keep Graphviz's spacing and try a harder
+        // crossing minimisation instead.
+        let small = n <= 15
+        let ways: [(String, Double?, Bool)] =
+            small
+            ? [("LR", nil, false), ("TB", nil, false), ("LR", nil, true), ("TB", nil, true)]
+            : [("LR", nil, false), ("TB", nil, false), ("LR", 4.0, false), ("TB", 4.0, false)]
+        for (rankdir, effort, roomy) in ways {
             for (order, edges) in zip(orders, edgeOrders) {
                 var options = base
                 options.rankdir = rankdir
                 options.crossingEffort = effort
-                // A few boxes are to fit a page: closer together.
-                if n <= 15 { (options.nodeSeparation, options.rankSeparation) = (0.15, 0.3) }
+                if small {
+                    options.nodeSeparation = 0.15
+                    let room = (rankdir == "LR" ? label.width : label.height) / 72 + 0.15
+                    options.rankSeparation = roomy ? min(1.6, max(0.3, room)) : 0.3
+                }
                 options.nodeOrder = order
                 options.edgeOrder = edges
                 variants.append(options)

@@ -4,13 +4,26 @@ import PathwayCore
 import PathwayReports
 
 /// The checked-in diagrams of the sample pathways: for each pathway file, every service
-/// (`NAME.svg`) and its organisations (`NAME.organisations.svg`), drawn as `render` draws them,
+/// (`NAME.svg`) and its organisations (`NAME.organisations.svg`), and the ``gallery``'s views
+/// (`NAME.function-diagnosis.svg`, …), drawn as `render` draws them,
 /// the same bytes for the same input, so that a stale one shows.
 public enum SampleDiagrams {
     /// The views drawn of each sample, and the suffix of their files.
     public static let views: [(view: PathwayView, suffix: String)] = [
         (.services, ""), (.organisations, ".organisations"),
     ]
+
+    /// Further views of one sample, for the README's picture of each view: how patients reach
+    /// a diagnosis in London after the redesign, and its new single point of entry in focus.
+    public static let gallery: [(pathway: String, view: PathwayView)] = [
+        ("dementia-london-after", .function("diagnosis")),
+        ("dementia-london-after", .focus("memory-service", depth: 1)),
+    ]
+
+    /// The views drawn of the pathway file named `name` (without its extension).
+    static func views(of name: String) -> [(view: PathwayView, suffix: String)] {
+        views + gallery.filter { $0.pathway == name }.map { ($0.view, "." + $0.view.fileName) }
+    }
 
     public struct Diagram: Sendable {
         /// The pathway file drawn.
@@ -50,7 +63,7 @@ public enum SampleDiagrams {
             }
             let metrics = PathwayMetrics(pathway, betweenness: false)
             let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-            for (view, suffix) in views {
+            for (view, suffix) in views(of: name) {
                 let target = (folder as NSString).appendingPathComponent(name + suffix + ".svg")
                 let svg: [UInt8]
                 do throws(DrawingError) {

@@ -25,6 +25,8 @@ extension PathwayCommand {
         @Flag(help: "Only report stale or missing diagrams (exit 1 if there are any).")
         var check = false
 
+        @OptionGroup var time: TimeLimitOption
+
         func run() throws {
             let files = PathwayFiles.expand([pathways])
             if files.isEmpty {
@@ -33,7 +35,7 @@ extension PathwayCommand {
             }
             let diagrams: [SampleDiagrams.Diagram]
             do {
-                diagrams = try SampleDiagrams.draw(files, into: output)
+                diagrams = try SampleDiagrams.draw(files, into: output, worker: time.worker)
             } catch {
                 printError(error.description)
                 throw Exit.dataError

@@ -62,6 +62,8 @@ extension PathwayCommand {
         @Option(help: "The view the diagrams draw: services, organisations, function:F or focus:S[:DEPTH].")
         var view = "services"
 
+        @OptionGroup var time: TimeLimitOption
+
         func validate() throws {
             do {
                 _ = try PathwayView(parsing: view)
@@ -93,7 +95,8 @@ extension PathwayCommand {
                     do { try view.validate(for: new) } catch { throw ValidationError(error.description) }
                 }
                 do {
-                    drawings = zip(wanted, try Drawing.redesign(diff, view: view, sides: sides)).map { ($0.0, $1) }
+                    drawings = zip(wanted, try Drawing.redesign(diff, view: view, sides: sides, worker: time.worker))
+                        .map { ($0.0, $1) }
                 } catch {
                     throw drawingFailed(error, file: "\(before) → \(after)")
                 }

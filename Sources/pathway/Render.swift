@@ -58,8 +58,7 @@ extension PathwayCommand {
                 """)
         var layout: String = "auto"
 
-        @Option(help: "Seconds that laying out may take before the tool stops it with an error.")
-        var timeLimit: Double = RenderWorker.defaultTimeLimit
+        @OptionGroup var time: TimeLimitOption
 
         /// The engine the user named, or nil for auto.
         var engine: LayoutEngine? {
@@ -69,9 +68,6 @@ extension PathwayCommand {
         func validate() throws {
             guard layout == "auto" || engine != nil else {
                 throw ValidationError("unknown layout '\(layout)': use auto, dot, neato or sfdp")
-            }
-            guard timeLimit > 0 && timeLimit <= 86_400 else {
-                throw ValidationError("--time-limit must be a number of seconds above 0, up to 86400 (a day)")
             }
             _ = try DiagramFormat.named(format, output: output)
         }
@@ -84,7 +80,7 @@ extension PathwayCommand {
             let drawn: Drawing.Drawn
             do {
                 drawn = try Drawing.pathway(
-                    pathway, options: options, format: format, worker: .current(timeout: timeLimit))
+                    pathway, options: options, format: format, worker: time.worker)
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }

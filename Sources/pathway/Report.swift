@@ -42,14 +42,17 @@ extension PathwayCommand {
         @Option(name: .shortAndLong, help: "The HTML file to write.")
         var output: String
 
+        @OptionGroup var time: TimeLimitOption
+
         func run() throws {
             let first = try loadOrExit(pathway)
             let page: String
             do {
                 if let after {
-                    page = try Drawing.reportPage(PathwayDiff(before: first, after: try loadOrExit(after)))
+                    page = try Drawing.reportPage(
+                        PathwayDiff(before: first, after: try loadOrExit(after)), worker: time.worker)
                 } else {
-                    page = try Drawing.reportPage(first)
+                    page = try Drawing.reportPage(first, worker: time.worker)
                 }
             } catch let error as DrawingError {
                 throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)

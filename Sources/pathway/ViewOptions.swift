@@ -48,3 +48,18 @@ struct ViewOptions: ParsableArguments {
         }
     }
 }
+
+/// How long a command's drawing may take.
+struct TimeLimitOption: ParsableArguments {
+    @Option(help: "Seconds that drawing may take before the tool stops it with an error (default 12).")
+    var timeLimit: Double = RenderWorker.defaultTimeLimit
+
+    func validate() throws {
+        guard timeLimit > 0 && timeLimit <= 86_400 else {
+            throw ValidationError("--time-limit must be a number of seconds above 0, up to 86400 (a day)")
+        }
+    }
+
+    /// A worker process with this limit.
+    var worker: RenderWorker { .current(timeout: timeLimit) }
+}

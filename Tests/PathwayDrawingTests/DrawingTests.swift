@@ -42,7 +42,7 @@ import Testing
 
     @Test func aSmallPathwayIsLaidOutSeveralWaysThenDrawnTheSameEveryTime() throws {
         let pathway = try Self.sample("dementia-london-after")
-        let worker = RenderWorker(executable: Self.pathwayTool)
+        let worker = RenderWorker(executable: Self.pathwayTool, timeout: 120)
         let drawn = try Drawing.pathway(pathway, format: .svg, worker: worker).bytes
         #expect(drawn == (try Drawing.pathway(pathway, format: .svg, worker: worker).bytes))
         let svg = String(decoding: drawn, as: UTF8.self)
@@ -118,7 +118,7 @@ import Testing
             before: try Self.sample("dementia-london-before"), after: try Self.sample("dementia-london-after"))
         let drawn = try Drawing.redesign(
             diff, sides: [(.before, .dot), (.after, .dot), (.difference, .svg)],
-            worker: RenderWorker(executable: Self.pathwayTool))
+            worker: RenderWorker(executable: Self.pathwayTool, timeout: 120))
         #expect(drawn.count == 3)
         let before = try Graphviz.shared.read(dot: String(decoding: drawn[0], as: UTF8.self))
         let after = try Graphviz.shared.read(dot: String(decoding: drawn[1], as: UTF8.self))
@@ -142,7 +142,7 @@ import Testing
         let files = ["sexual-health-before", "sexual-health-after"].map {
             Self.root.appendingPathComponent("pathways/\($0).yaml").path
         }
-        let worker = RenderWorker(executable: Self.pathwayTool)
+        let worker = RenderWorker(executable: Self.pathwayTool, timeout: 120)
         let first = try SampleDiagrams.draw(files, into: folder, worker: worker)
         #expect(
             first.map(\.target) == [
@@ -164,7 +164,7 @@ import Testing
         let bad = Self.root.appendingPathComponent("Tests/PathwayCoreTests/Fixtures/bad/two-documents.yaml").path
         #expect {
             _ = try SampleDiagrams.draw(
-                [bad], into: NSTemporaryDirectory(), worker: RenderWorker(executable: Self.pathwayTool))
+                [bad], into: NSTemporaryDirectory(), worker: RenderWorker(executable: Self.pathwayTool, timeout: 120))
         } throws: { error in
             let text = (error as! SampleDiagrams.Failure).description
             return text.hasPrefix(bad + ":")
