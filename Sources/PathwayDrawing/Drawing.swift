@@ -117,12 +117,7 @@ public enum Drawing {
                         dot: DOTWriter.dot(diagram, options: written), engine: plan.engine, format: format),
                     readability: nil)
             }
-            var unkeyed = written
-            unkeyed.legend = false
-            var layout = try Layout(
-                laidOut: try bounded.render(
-                    dot: DOTWriter.dot(diagram, options: unkeyed), engine: plan.engine, format: .positions))
-            layout.addLegend(DOTWriter.legendSize(diagram, options: written))
+            let layout = try Layout(diagram, options: written, engine: plan.engine, worker: bounded)
             return try finish(diagram, layout, written, format: format, paper: paper, worker: bounded)
         }
         do throws(GraphvizError) {
@@ -212,13 +207,7 @@ public enum Drawing {
                 }
                 (layout, chosen) = (best.layout, best.options)
             } else {
-                var unkeyed = options
-                unkeyed.legend = false
-                var laidOut = try Layout(
-                    laidOut: try worker.render(
-                        dot: DOTWriter.dot(union, options: unkeyed), engine: plan.engine, format: .positions))
-                laidOut.addLegend(DOTWriter.legendSize(union, options: options))
-                layout = laidOut
+                layout = try Layout(union, options: options, engine: plan.engine, worker: worker)
             }
             chosen.positions = LayoutSearch.placeLabels(union, layout, options: chosen).positions
             var drawn: [[UInt8]] = []

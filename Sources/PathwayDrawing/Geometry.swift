@@ -121,6 +121,17 @@ struct Layout {
         crossings = Crossings.count(curves.keys.sorted().map { curves[$0]! })
     }
 
+    /// Lays out `diagram` with `engine` in the worker, without its legend, which then goes
+    /// beside the drawing (``addLegend(_:)``) when `options` draw one.
+    init(_ diagram: Diagram, options: DOTOptions, engine: LayoutEngine, worker: RenderWorker) throws(GraphvizError) {
+        var unkeyed = options
+        unkeyed.legend = false
+        try self.init(
+            laidOut: try worker.render(
+                dot: DOTWriter.dot(diagram, options: unkeyed), engine: engine, format: .positions))
+        if options.legend { addLegend(DOTWriter.legendSize(diagram, options: options)) }
+    }
+
     /// Makes room for a legend of `size` beside the drawing (``LegendPlacement``): its box
     /// becomes an obstacle to labels and the bounds grow to hold it.
     mutating func addLegend(_ size: (width: Double, height: Double)) {

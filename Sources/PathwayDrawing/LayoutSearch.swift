@@ -96,11 +96,7 @@ enum LayoutSearch {
     static func lay(_ diagram: Diagram, _ options: DOTOptions, worker: RenderWorker) throws(GraphvizError)
         -> Candidate
     {
-        var unkeyed = options
-        unkeyed.legend = false
-        let laidOut = try worker.render(dot: DOTWriter.dot(diagram, options: unkeyed), engine: .dot, format: .positions)
-        var layout = try Layout(laidOut: laidOut)
-        if options.legend { layout.addLegend(DOTWriter.legendSize(diagram, options: options)) }
+        let layout = try Layout(diagram, options: options, engine: .dot, worker: worker)
         // Scored as it will be drawn: with its labels placed.
         let placed = placeLabels(diagram, layout, options: options)
         let (width, height) = canvas(placed.bounds, options: options)
