@@ -68,7 +68,11 @@ public struct RenderWorker: Sendable {
             kill(pid, SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        input.fileHandleForWriting.write(Data(dot.utf8))
+        // A worker that ends before reading all its input (a crash, a refusal) must not take
+        // this process down with SIGPIPE: the write fails instead, and the worker's status says
+        // why.
+        Self.ignoreBrokenPipes
+        try? input.fileHandleForWriting.write(contentsOf: Data(dot.utf8))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         watchdog.cancel()
@@ -92,6 +96,10 @@ public struct RenderWorker: Sendable {
         }
         return [UInt8](out)
     }
+
+    /// Writing to a pipe whose reader has gone gives an error (EPIPE), not the signal that
+    /// ends the process; set once, before the first worker is fed.
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// What a layout stopped at its time limit says: the engine and the limit.
     public static func timeLimitError(engine: LayoutEngine, limit: Double) -> GraphvizError {

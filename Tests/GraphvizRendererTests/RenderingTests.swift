@@ -229,6 +229,20 @@ func servicesDOT(_ pathway: Pathway, lanes: Bool = false, routeLabels: Bool = tr
         }
     }
 
+    @Test func aWorkerThatEndsWithoutReadingIsAnErrorNotABrokenPipe() throws {
+        // Two megabytes are more than a pipe holds: the write meets a reader that has gone,
+        // which would end this process with SIGPIPE if it were not ignored.
+        let quitting = try script("exit 3")
+        defer { try? FileManager.default.removeItem(at: quitting) }
+        let dot = "digraph { " + String(repeating: "a -> b; ", count: 262_144) + "}"
+        do {
+            _ = try RenderWorker(executable: quitting).render(dot: dot, format: .svg)
+            Issue.record("a worker that drew nothing must fail")
+        } catch {
+            #expect(error.message == "the drawing process failed", "\(error.message)")
+        }
+    }
+
     @Test func aRunawayIsStoppedAtTheLimitAndNamesIt() throws {
         let hanging = try script("cat >/dev/null; exec sleep 30")
         defer { try? FileManager.default.removeItem(at: hanging) }
