@@ -129,7 +129,8 @@ public enum Drawing {
                     var rest = worker
                     rest.timeout = max(0.1, timeLimit - Date().timeIntervalSince(start))
                     return try finish(
-                        diagram, best.layout, best.options, format: format, paper: options.paper, worker: rest)
+                        diagram, best.layout, best.options, format: format, paper: options.paper, worker: rest,
+                        placed: best.placed)
                 }
                 guard options.engine == nil else { throw RenderWorker.timeLimitError(engine: .dot, limit: timeLimit) }
             } else if options.engine == nil && plan.engine == .dot {
@@ -169,9 +170,14 @@ public enum Drawing {
     /// nothing, fitted to `paper` when one is given.
     static func finish(
         _ diagram: Diagram, _ layout: Layout, _ options: DOTOptions, format: DiagramFormat, paper: Paper?,
-        worker: RenderWorker
+        worker: RenderWorker, placed known: (positions: DiagramPositions, bounds: Box)? = nil
     ) throws(GraphvizError) -> Drawn {
-        let placed = LayoutSearch.placeLabels(diagram, layout, options: options)
+        let placed =
+            known
+            ?? {
+                let placed = LayoutSearch.placeLabels(diagram, layout, options: options)
+                return (placed.positions, placed.bounds)
+            }()
         var final = options
         final.positions = placed.positions
         final.fitInches = paper?.printableInches
@@ -199,17 +205,17 @@ public enum Drawing {
         let plan = LayoutPlan(shape: DiagramShape(nodes: union.nodes.count, edges: union.edges.count))
         let options = DOTOptions(edgeLabels: plan.edgeLabels, side: .difference)
         do throws(GraphvizError) {
-            let layout: Layout
             var chosen = options
             if plan.engine == .dot && LayoutSearch.searches(union) {
                 guard let best = try LayoutSearch.best(union, options: options, worker: worker) else {
                     throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout)
                 }
-                (layout, chosen) = (best.layout, best.options)
+                chosen = best.options
+                chosen.positions = best.placed.positions
             } else {
-                layout = try Layout(union, options: options, engine: plan.engine, worker: worker)
+                let layout = try Layout(union, options: options, engine: plan.engine, worker: worker)
+                chosen.positions = LayoutSearch.placeLabels(union, layout, options: chosen).positions
             }
-            chosen.positions = LayoutSearch.placeLabels(union, layout, options: chosen).positions
             var drawn: [[UInt8]] = []
             for (side, format) in sides {
                 var written = chosen

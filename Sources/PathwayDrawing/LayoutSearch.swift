@@ -33,6 +33,8 @@ enum LayoutSearch {
     struct Candidate {
         var options: DOTOptions
         var layout: Layout
+        /// The layout with its labels placed, and the bounds that hold them.
+        var placed: (positions: DiagramPositions, bounds: Box)
         /// How it reads on A4 landscape (0: inside the margins, 1: on the whole sheet, 2: not at
         /// 8 pt), its crossing arrows, what its labels' places cost, and its area.
         var score: (unreadable: Int, crossings: Int, labels: Double, area: Double)
@@ -105,7 +107,9 @@ enum LayoutSearch {
         let margins = Readability(width: width, height: height, smallestText: smallest, paper: .a4Landscape, largest: 1)
         let sheet = smallest * min(Paper.a4Landscape.width / width, Paper.a4Landscape.height / height, 1)
         let tier = margins.readable ? 0 : sheet >= Paper.readableText - 0.005 ? 1 : 2
-        return Candidate(options: options, layout: layout, score: (tier, layout.crossings, placed.cost, width * height))
+        return Candidate(
+            options: options, layout: layout, placed: (placed.positions, placed.bounds),
+            score: (tier, layout.crossings, placed.cost, width * height))
     }
 
     /// The layout's positions with each label moved by ``LabelPlacement`` (the longest first),

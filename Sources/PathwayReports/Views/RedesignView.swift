@@ -92,18 +92,11 @@ public struct Redesign: Sendable, Equatable {
         func add(_ key: String) {
             let b = oldNodes[key].map { relaned(old.nodes[$0], in: old) }
             let a = newNodes[key].map { relaned(new.nodes[$0], in: new) }
-            let change: Diagram.Change =
-                b == nil ? .added : a == nil ? .removed : same(b!, a!) ? .unchanged : .changed
             index[key] = union.nodes.count
-            var shown = a ?? b!
-            shown.change = change
-            union.nodes.append(shown)
-            var beforeNode = b ?? a!
-            beforeNode.change = change
-            beforeSide.nodes.append(beforeNode)
-            var afterNode = a ?? b!
-            afterNode.change = change
-            afterSide.nodes.append(afterNode)
+            let three = Self.versions(before: b, after: a, same: Self.same)
+            union.nodes.append(three.shown)
+            beforeSide.nodes.append(three.before)
+            afterSide.nodes.append(three.after)
         }
         for node in new.nodes where index[node.key] == nil { add(node.key) }
         for node in old.nodes where index[node.key] == nil { add(node.key) }
@@ -127,18 +120,11 @@ public struct Redesign: Sendable, Equatable {
         func addEdge(_ key: String) {
             let a = newEdges[key].map { moved(new.edges[$0], from: new, pointingLike: nil) }
             let b = oldEdges[key].map { moved(old.edges[$0], from: old, pointingLike: a) }
-            let change: Diagram.Change =
-                b == nil ? .added : a == nil ? .removed : sameFlows(b!, a!) ? .unchanged : .changed
-            var shown = a ?? b!
-            shown.change = change
-            if change == .changed, let b { shown.tooltip += "\nbefore: " + b.tooltip }
-            union.edges.append(shown)
-            var beforeEdge = b ?? a!
-            beforeEdge.change = change
-            beforeSide.edges.append(beforeEdge)
-            var afterEdge = a ?? b!
-            afterEdge.change = change
-            afterSide.edges.append(afterEdge)
+            var three = Self.versions(before: b, after: a, same: Self.sameFlows)
+            if three.shown.change == .changed, let b { three.shown.tooltip += "\nbefore: " + b.tooltip }
+            union.edges.append(three.shown)
+            beforeSide.edges.append(three.before)
+            afterSide.edges.append(three.after)
         }
         for edge in new.edges where seen.insert(edge.key).inserted { addEdge(edge.key) }
         for edge in old.edges where seen.insert(edge.key).inserted { addEdge(edge.key) }
@@ -159,6 +145,23 @@ public struct Redesign: Sendable, Equatable {
         return Redesign(difference: union, before: beforeSide, after: afterSide)
     }
 
+    /// The three drawings' versions of one box or arrow that either side has, each marked with
+    /// how it changed: the difference shows the after side's where it has one, each side its
+    /// own where it has one.
+    static func versions<Item: Changeable>(before b: Item?, after a: Item?, same: (Item, Item) -> Bool)
+        -> (shown: Item, before: Item, after: Item)
+    {
+        let change: Diagram.Change =
+            b == nil ? .added : a == nil ? .removed : same(b!, a!) ? .unchanged : .changed
+        var shown = a ?? b!
+        var before = b ?? a!
+        var after = a ?? b!
+        shown.change = change
+        before.change = change
+        after.change = change
+        return (shown, before, after)
+    }
+
     /// Two versions of a box show the same.
     static func same(_ a: Diagram.Node, _ b: Diagram.Node) -> Bool {
         a.label == b.label && a.note == b.note && a.shape == b.shape && a.sector == b.sector && a.role == b.role
@@ -172,3 +175,11 @@ public struct Redesign: Sendable, Equatable {
         return (forward || reversed) && a.informal == b.informal && a.crossing == b.crossing && a.orphaned == b.orphaned
     }
 }
+
+/// A box or an arrow, which a redesign marks with how it changed.
+protocol Changeable {
+    var change: Diagram.Change? { get set }
+}
+
+extension Diagram.Node: Changeable {}
+extension Diagram.Edge: Changeable {}
