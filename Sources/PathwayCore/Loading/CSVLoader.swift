@@ -352,6 +352,12 @@ struct CSVTable {
         var ok = true
         for k in record.fields.indices {
             let name = string(record, k).trimmingCharacters(in: .whitespaces)
+            // Past the problems that are reported, a column is only checked: finding the
+            // column of each of 100,000 fields would take time with the square of their number.
+            if problems.count >= YAMLPathwayLoader.maximumProblems {
+                if !known.contains(name) || columns[name] != nil { ok = false } else { columns[name] = k }
+                continue
+            }
             if !known.contains(name) {
                 var message = "unknown column '\(name)'; expected columns: " + known.joined(separator: ",")
                 if let guess = Identifiers.closest(to: name, in: known) {
