@@ -150,4 +150,48 @@ import Testing
         #expect(Identifiers.isKebabWord("crisis-response") && !Identifiers.isKebabWord("crisis--x"))
         #expect(!Identifiers.isKebabWord("-x") && !Identifiers.isValidID("a b") && Identifiers.isValidID("-a-"))
     }
+    /// Text is read and checked a chunk at a time: a character cut by a chunk's edge is read
+    /// whole, every chunk's bad bytes are found at their line and column, and what is read is
+    /// exactly the file.
+    @Test func textIsCheckedChunkByChunkWithCharactersAcrossTheEdges() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(getpid()).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let characters: [[UInt8]] = [Array("é".utf8), Array("€".utf8), Array("𝄞".utf8)]
+        for character in characters {
+            for shift in 0...character.count {
+                // The character starts `shift` bytes before the first chunk ends.
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: TextInput.chunk - shift)
+                bytes += character + Array("\nb".utf8)
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+                #expect(try TextInput.readBytes(path, limit: 1 << 30) == bytes)
+                // The same with the character's last byte missing: invalid, at its line and column.
+                var bad = bytes
+                bad.remove(at: TextInput.chunk - shift + character.count - 1)
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(bad)))
+                do {
+                    _ = try TextInput.readBytes(path, limit: 1 << 30)
+                    Issue.record("a cut character was accepted")
+                } catch {
+                    #expect(error.problems.first?.line == 1)
+                    #expect(error.problems.first?.column == TextInput.chunk - shift + 1)
+                }
+            }
+        }
+        // A NUL in the third chunk, on line 3.
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 2 * TextInput.chunk + 10)
+        bytes[5] = 0x0A
+        bytes[6] = 0x0A
+        bytes[2 * TextInput.chunk + 3] = 0
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        do {
+            _ = try TextInput.readBytes(path, limit: 1 << 30)
+            Issue.record("a NUL byte was accepted")
+        } catch {
+            #expect(error.problems.first?.line == 3)
+            #expect(error.problems.first?.column == 2 * TextInput.chunk + 3 - 7 + 1)
+            #expect(error.problems.first?.message.contains("NUL") == true)
+        }
+        #expect(throws: PathwayLoadError.self) { try TextInput.readBytes("/dev/zero", limit: 1 << 30) }
+        #expect(throws: PathwayLoadError.self) { try TextInput.readBytes(path, limit: 100) }
+    }
 }

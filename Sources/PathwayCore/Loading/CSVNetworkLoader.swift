@@ -42,61 +42,9 @@ public enum CSVNetworkLoader {
     }
 
     /// The whole file, if it is a readable regular file within the size limit and plain ASCII
-    /// or UTF-8 without NUL; nil otherwise.
+    /// or UTF-8 without NUL; nil otherwise (the thorough reader then says what is wrong).
     static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-            Int(info.st_size) <= CSVPathwayLoader.maximumFileSize
-        else { return nil }
-        let size = Int(info.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var total = 0
-            while total < size {
-                let got = read(fd, buffer.baseAddress! + total, size - total)
-                if got < 0 && errno == EINTR { continue }
-                if got <= 0 { break }
-                total += got
-            }
-            failed = total != size
-            count = total
-        }
-        if failed { return nil }
-        return bytes.withUnsafeBufferPointer { isPlainText($0) } ? bytes : nil
-    }
-
-    /// No NUL byte, and valid UTF-8 (checked eight ASCII bytes at a time).
-    static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = bytes.count
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        var k = 0
-        var ascii = true
-        while k + 8 <= n {
-            let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            // Any byte zero, or any high bit set.
-            let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-            if zero != 0 || word & 0x8080_8080_8080_8080 != 0 {
-                ascii = false
-                break
-            }
-            k += 8
-        }
-        if ascii {
-            while k < n {
-                if bytes[k] == 0 || bytes[k] >= 0x80 {
-                    ascii = false
-                    break
-                }
-                k += 1
-            }
-            if ascii { return true }
-        }
-        if bytes.contains(0) { return false }
-        return String(validating: bytes, as: UTF8.self) != nil
+        try? TextInput.readBytes(path, limit: CSVPathwayLoader.maximumFileSize)
     }
 
     private static func network(

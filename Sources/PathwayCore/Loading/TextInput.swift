@@ -1,40 +1,118 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+    private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+    import Darwin
+    private let systemRead = Darwin.read
+#endif
+
 /// Reads a pathway file as UTF-8 text, refusing what is not text before any parser sees it.
 enum TextInput {
     /// Reads `path` whole. Refuses files over `limit` bytes, binary data (a NUL byte) and
     /// invalid UTF-8, naming the line and column of the first bad byte.
     static func read(_ path: String, limit: Int, hint: String = "") throws(PathwayLoadError) -> String {
         let bytes = try readBytes(path, limit: limit, hint: hint)
-        try validate(bytes, file: path)
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         return String(decoding: bytes[start...], as: UTF8.self)
     }
 
-    /// Reads `path` whole as bytes, refusing folders, missing files and files over `limit`.
+    /// How much is read and checked at a time.
+    static let chunk = 1 << 20
+
+    /// Reads `path` whole as bytes, refusing what is not a regular file, files over `limit`,
+    /// binary data and invalid UTF-8.
+    ///
+    /// The file is read and checked a megabyte at a time, so a file of binary data is refused
+    /// at its first bad byte without being read whole: memory grows only with the text that
+    /// was good.
     static func readBytes(_ path: String, limit: Int, hint: String = "") throws(PathwayLoadError) -> [UInt8] {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PathwayLoadError(file: path, "no such file")
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let reason = errno
+            if reason == ENOENT || reason == ENOTDIR { throw PathwayLoadError(file: path, "no such file") }
+            throw PathwayLoadError(file: path, "cannot be read: " + String(cString: strerror(reason)))
         }
-        if isDirectory.boolValue {
-            throw PathwayLoadError(file: path, "is a folder, not a pathway file")
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw PathwayLoadError(file: path, "cannot be read: " + String(cString: strerror(errno)))
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-            size > limit
-        {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw PathwayLoadError(file: path, "is a folder, not a pathway file")
+        default: throw PathwayLoadError(file: path, "is not a regular file (a device, pipe or socket)")
+        }
+        let size = Int(info.st_size)
+        if size > limit {
             throw PathwayLoadError(
-                file: path,
-                "the file is \(size) bytes, over the limit of \(limit) bytes for this format" + hint)
+                file: path, "the file is \(size) bytes, over the limit of \(limit) bytes for this format" + hint)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw PathwayLoadError(file: path, "cannot be read: \(error.localizedDescription)")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(size, chunk) + 1)
+        var checked = 0
+        var scratch = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let got = scratch.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, chunk) }
+            if got < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw PathwayLoadError(file: path, "cannot be read: " + String(cString: strerror(errno)))
+            }
+            if got == 0 { break }
+            // Room for the whole file once its first megabyte has proved to be text.
+            if bytes.count >= chunk && bytes.capacity < size { bytes.reserveCapacity(size) }
+            bytes.append(contentsOf: scratch[0..<got])
+            if bytes.count > limit {
+                throw PathwayLoadError(
+                    file: path, "the file is over the limit of \(limit) bytes for this format" + hint)
+            }
+            let cut = completeSequences(bytes)
+            let good = bytes.withUnsafeBufferPointer { isText(UnsafeBufferPointer(rebasing: $0[checked..<cut])) }
+            if !good { try validate(bytes, file: path) }
+            checked = cut
         }
-        return [UInt8](data)
+        if checked < bytes.count { try validate(bytes, file: path) }
+        return bytes
+    }
+
+    /// Where the last complete UTF-8 sequence in `bytes` ends: a sequence cut by the end of
+    /// what has been read so far waits for the next chunk.
+    static func completeSequences(_ bytes: [UInt8]) -> Int {
+        let end = bytes.count
+        var k = end - 1
+        while k >= max(0, end - 4) {
+            let byte = bytes[k]
+            if byte & 0xC0 != 0x80 {
+                let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                return k + length > end ? k : end
+            }
+            k -= 1
+        }
+        return end
+    }
+
+    /// No NUL byte, and valid UTF-8 (checked eight ASCII bytes at a time).
+    static func isText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var k = 0
+        while k + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            // Any byte zero, or any high bit set.
+            let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zero != 0 || word & 0x8080_8080_8080_8080 != 0 { break }
+            k += 8
+        }
+        while k < n {
+            if bytes[k] == 0 || bytes[k] >= 0x80 { break }
+            k += 1
+        }
+        if k == n { return true }
+        let rest = UnsafeBufferPointer(rebasing: bytes[k...])
+        if rest.contains(0) { return false }
+        return String(validating: rest, as: UTF8.self) != nil
     }
 
     /// The 1-based column of `offset` in the line starting at `lineStart`, counting Unicode

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The promises for hostile input and output files (README, "Bad input and output files"),
+/// each held by a case a wrong program fails.
+@Suite struct HardeningTests {
+    let cli = CLITests()
+
+    /// A fresh folder, removed when the test ends.
+    final class Folder {
+        let path: String
+        init(_ name: String) throws {
+            path =
+                FileManager.default.temporaryDirectory
+                .appendingPathComponent("hardening-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+        func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+        func write(_ name: String, _ text: String) throws {
+            try text.write(toFile: file(name), atomically: false, encoding: .utf8)
+        }
+    }
+
+    /// Runs the tool killed after `seconds` (far above what the command needs, so that only a
+    /// program that hangs or takes time with the square of its input fails) and, when given,
+    /// with its address space limited to `memoryMiB`.
+    func run(_ arguments: [String], seconds: Int = 120, memoryMiB: Int? = nil) throws -> CLITests.Run {
+        let limit = memoryMiB.map { "ulimit -v \($0 * 1024); " } ?? ""
+        return try cli.runProgram(
+            "/usr/bin/timeout",
+            ["-s", "KILL", "\(seconds)", "/bin/sh", "-c", limit + "exec \"$0\" \"$@\"", CLITests.tool.path] + arguments)
+    }
+
+    /// The small valid pathway used where the input is not what is tested.
+    static let small = """
+        title: Small
+        organisations:
+          - {id: gp, name: GP practice, sector: primary-care}
+          - {id: trust, name: Trust, sector: acute}
+        services:
+          - {id: gp-practice, name: GP practice, organisation: gp, entry: true, functions: [first-contact]}
+          - {id: clinic, name: Clinic, organisation: trust, terminal: true, functions: [diagnosis]}
+        routes:
+          - {from: gp-practice, to: clinic, purpose: diagnosis, volume: 10}
+
+        """
+
+    // MARK: 1. A CSV header of 100,000 columns
+
+    @Test(arguments: ["services.csv", "routes.csv"])
+    func aHeaderOfAHundredThousandColumnsIsRefusedQuickly(_ wide: String) throws {
+        let folder = try Folder("wide")
+        let columns = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
+        try folder.write(
+            "services.csv",
+            wide == "services.csv"
+                ? "id,organisation,sector,\(columns)\na,o,nhs\n" : "id,organisation,sector\na,o,nhs\n")
+        try folder.write("routes.csv", wide == "routes.csv" ? "from,to,\(columns)\n" : "from,to\n")
+        for command in [["check", folder.path], ["metrics", "--json", folder.path]] {
+            // Before columns were found one at a time, this took over 20 minutes (debug build).
+            let r = try run(command, seconds: 60)
+            #expect(r.reason == .exit && r.status == 65, "\(command[0]): \(r.status) \(r.stderr.prefix(300))")
+            let text = command[0] == "check" ? r.stdout : r.stderr
+            #expect(text.contains("\(wide):1:"), "names the file and line: \(text.prefix(300))")
+            #expect(text.contains("unknown column 'c0'"))
+            #expect(text.components(separatedBy: "unknown column").count - 1 <= 50, "at most 50 problems")
+        }
+    }
+
+    // MARK: 2. A gigabyte of NUL bytes
+
+    @Test func aGigabyteOfNULBytesIsRefusedAtTheFirstByteInLittleMemory() throws {
+        let folder = try Folder("nul")
+        let path = folder.file("services.csv")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 1 << 30)  // sparse: takes no disk
+        try handle.close()
+        for command in [["check", folder.path], ["metrics", "--json", folder.path]] {
+            // 400 MiB of address space: reading the file whole cannot fit.
+            let r = try run(command, memoryMiB: 400)
+            let text = command[0] == "check" ? r.stdout : r.stderr
+            #expect(r.reason == .exit && r.status == 65, "\(command[0]): \(r.status) \(r.stderr.prefix(300))")
+            #expect(text.contains("services.csv:1:1: error: found a NUL byte"), "\(text.prefix(300))")
+        }
+    }
+
+    @Test func aBadByteAfterTheFirstMegabyteIsFoundAtItsLineAndColumn() throws {
+        let folder = try Folder("late")
+        var bytes = Array("id,organisation,sector\n".utf8)
+        for k in 0..<150_000 { bytes += Array("s\(k),o,nhs\n".utf8) }
+        let line = 150_002
+        bytes += Array("x,".utf8) + [0xC3, 0x28] + Array(",nhs\n".utf8)
+        // A multi-byte character cut by the edge of a chunk is not an error.
+        bytes += Array("y,é,nhs\n".utf8)
+        #expect(FileManager.default.createFile(atPath: folder.file("services.csv"), contents: Data(bytes)))
+        let r = try run(["check", folder.path])
+        #expect(r.status == 65)
+        #expect(
+            r.stdout.contains("services.csv:\(line):3: error: invalid UTF-8 (byte 0xC3)"), "\(r.stdout.prefix(300))")
+    }
+}
