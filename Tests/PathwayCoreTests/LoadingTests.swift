@@ -194,4 +194,46 @@ import Testing
         #expect(throws: PathwayLoadError.self) { try TextInput.readBytes("/dev/zero", limit: 1 << 30) }
         #expect(throws: PathwayLoadError.self) { try TextInput.readBytes(path, limit: 100) }
     }
+    /// Characters YAML forbids, and tags, each at its line and column (as invalid UTF-8 is).
+    static let refusedText: [(text: String, line: Int, column: Int, words: String)] = [
+        ("pathway: a\u{01}b\n", 1, 11, "control character (U+0001)"),
+        ("pathway: ok\nnotes: a\u{7F}\n", 2, 9, "control character (U+007F)"),
+        ("pathway: ok\n# \u{1B}[31m in a comment\n", 2, 3, "control character (U+001B)"),
+        ("pathway: \"é\u{FFFF}\"\n", 1, 12, "control character (U+FFFF)"),
+        ("pathway: \u{9B}x\n", 1, 10, "control character (U+009B)"),
+        ("pathway: !!python/object:os.system x\n", 1, 10, "a YAML tag (!!python/object:os.system)"),
+        ("pathway: ok\nservices: !!seq\n", 2, 11, "a YAML tag (!!seq)"),
+        ("pathway: ok\nnotes: !!null\n", 2, 8, "a YAML tag (!!null)"),
+        ("pathway: ok\nroutes:\n  - {from: a, to: b, volume: !!float 3}\n", 3, 30, "a YAML tag (!!float)"),
+        ("pathway: ok\nservices: [ !local x ]\n", 2, 13, "a YAML tag (!local)"),
+    ]
+
+    @Test(arguments: refusedText.indices)
+    func controlCharactersAndTagsAreRefusedAtTheirPlace(_ k: Int) {
+        let (text, line, column, words) = Self.refusedText[k]
+        do {
+            _ = try pathway(text, file: "t.yaml")
+            Issue.record("loaded: \(text.debugDescription)")
+        } catch let error as PathwayLoadError {
+            let problem = error.problems.first
+            #expect(problem?.line == line && problem?.column == column, "\(error)")
+            #expect(problem?.message.contains(words) == true, "\(error)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    /// Text that only looks like a tag or a control character loads.
+    @Test func anExclamationMarkInsideTextIsNotATag() throws {
+        let loaded = try pathway(
+            """
+            pathway: x!y # a !comment
+            notes: 'it is !!fine'
+            organisations: [{id: o, name: O, sector: acute}]
+            services: [{id: s, name: S!, organisation: o}]
+
+            """)
+        #expect(loaded.title == "x!y")
+        #expect(loaded.services.first?.name == "S!")
+    }
 }

@@ -29,7 +29,7 @@ public enum YAMLPathwayLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PathwayLoadError(problem(from: error, file: file))
+            throw PathwayLoadError(problem(from: error, file: file, text: text))
         } catch {
             throw PathwayLoadError(file: file, "could not be read as YAML: \(error)")
         }
@@ -47,7 +47,7 @@ public enum YAMLPathwayLoader {
         return pathway!
     }
 
-    static func problem(from error: YamlError, file: String) -> PathwayLoadError.Problem {
+    static func problem(from error: YamlError, file: String, text: String = "") -> PathwayLoadError.Problem {
         func make(_ problem: String, _ mark: Mark, _ context: YamlError.Context?)
             -> PathwayLoadError
             .Problem
@@ -73,9 +73,16 @@ public enum YAMLPathwayLoader {
                 message: "a key is given twice in the same mapping: "
                     + duplicates.map { "'\($0)'" }.joined(separator: ", "))
         case .reader(let problem, let offset, _, _):
+            // libyaml counts the offset in bytes from the file's start: said as line and column.
+            let bytes = Array(text.utf8)
+            guard let offset, offset <= bytes.count else {
+                return .init(file: file, line: nil, column: nil, message: "invalid text: \(problem)")
+            }
+            let lineStart = (bytes[..<offset].lastIndex(of: 0x0A) ?? -1) + 1
+            let line = bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             return .init(
-                file: file, line: nil, column: nil,
-                message: "invalid text: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+                file: file, line: line, column: TextInput.column(bytes, lineStart: lineStart, offset: offset),
+                message: "invalid text: \(problem)")
         default:
             return .init(file: file, line: nil, column: nil, message: "invalid YAML: \(error)")
         }

@@ -5,7 +5,10 @@
 ///   pathway files never need them, so they are refused outright rather than budgeted;
 /// - nesting deeper than ``maximumDepth`` (tens of thousands of `[` would overflow the
 ///   composer's stack);
-/// - tabs in indentation, which YAML forbids and editors hide, so the message says so plainly.
+/// - tabs in indentation, which YAML forbids and editors hide, so the message says so plainly;
+/// - tags (`!!python/object:…`, `!!float`), which ask a YAML library for other types than the
+///   format's: the file's own rules decide every value's type;
+/// - control characters, which YAML forbids, named at their line and column.
 ///
 /// It tracks quoted scalars, comments and block scalars so that `*` or `[` inside text is not
 /// mistaken for syntax. It may over-estimate depth (it never under-estimates it), which only
@@ -53,9 +56,38 @@ enum YAMLSafetyScan {
             while lineStart < bytes.count {
                 var end = lineStart
                 while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                try refuseUnprintable(end: end)
                 try scanLine(end: end)
                 lineStart = end + 1
                 line += 1
+            }
+        }
+
+        /// YAML allows only printable characters: no C0 or C1 control character but tab, line
+        /// feed, carriage return and next line, no DEL, and neither U+FFFE nor U+FFFF.
+        func refuseUnprintable(end: Int) throws(PathwayLoadError) {
+            var i = lineStart
+            while i < end {
+                let b = bytes[i]
+                var scalar: UInt32?
+                if (b < 0x20 && b != 0x09 && b != 0x0D) || b == 0x7F {
+                    scalar = UInt32(b)
+                } else if b == 0xC2 && i + 1 < end && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F
+                    && bytes[i + 1] != 0x85
+                {
+                    scalar = UInt32(bytes[i + 1])
+                } else if b == 0xEF && i + 2 < end && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE {
+                    scalar = 0xFFFE + UInt32(bytes[i + 2] - 0xBE)
+                }
+                if let scalar {
+                    let name = String(scalar, radix: 16, uppercase: true)
+                    throw fail(
+                        i,
+                        "a control character (U+\(String(repeating: "0", count: max(0, 4 - name.count)) + name))"
+                            + " is not allowed in YAML: delete it, or write it as an escape such as \\u"
+                            + " in a double-quoted string")
+                }
+                i += 1
             }
         }
 
@@ -159,7 +191,16 @@ enum YAMLSafetyScan {
                             i,
                             "a YAML alias (*name): pathway files do not allow aliases, which can expand"
                                 + " a few lines into billions of values; write the value out in full")
-                    case UInt8(ascii: "&"), UInt8(ascii: "!"):
+                    case UInt8(ascii: "!"):
+                        var tagEnd = i
+                        while tagEnd < end && !isBlank(bytes[tagEnd]) { tagEnd += 1 }
+                        let tag = String(decoding: bytes[i..<min(tagEnd, i + 60)], as: UTF8.self)
+                        throw fail(
+                            i,
+                            "a YAML tag (\(tag)): pathway files do not allow tags, which ask for a type"
+                                + " other than the file's own; write the value without it (quote text that"
+                                + " starts with '!')")
+                    case UInt8(ascii: "&"):
                         while i < end && !isBlank(bytes[i]) { i += 1 }
                     case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
