@@ -36,10 +36,10 @@ extension PathwayCommand {
             }
             let outcome = PathwayCheck.check(files)
             if output.json {
-                print(CheckReport.json(outcome.findings).serialized(), terminator: "")
+                try emit(CheckReport.json(outcome.findings).serialized())
             } else {
                 let summaries = outcome.measured.map { CheckReport.summary($0.metrics, file: $0.file) }
-                print(CheckReport.text(outcome.findings, files: files.count, summaries: summaries), terminator: "")
+                try emit(CheckReport.text(outcome.findings, files: files.count, summaries: summaries))
             }
             if outcome.loadFailed { throw Exit.dataError }
             if outcome.fails(strict: strict) { throw Exit.found }

@@ -48,8 +48,8 @@ extension PathwayCommand {
             }
             for diagram in stale {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                try writeWhole(diagram.svg, to: diagram.target)
-                print("wrote \(diagram.target)")
+                try writeWhole(diagram.svg, to: diagram.target, inputs: [pathways])
+                try emit("wrote \(diagram.target)\n")
             }
         }
     }

@@ -35,7 +35,8 @@ extension PathwayCommand {
                 Exit status: with --exit-code, 1 when the after pathway has orphaned routes or
                 lost onward referrals (for the CI of a pathway repository), else 0; without it,
                 0 whatever the difference. 64 for a mistake in the command line; 65 when an
-                input does not load or a diagram cannot be drawn or written.
+                input does not load or a diagram cannot be drawn; 73 when an output cannot be
+                written (an input is never written over).
                 """
         )
 
@@ -101,12 +102,12 @@ extension PathwayCommand {
                     throw drawingFailed(error, file: "\(before) → \(after)")
                 }
             }
-            for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path) }
+            for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path, inputs: [before, after]) }
 
             if output.json {
-                print(DiffReport.json(diff).serialized(), terminator: "")
+                try emit(DiffReport.json(diff).serialized())
             } else {
-                print(DiffReport.text(diff), terminator: "")
+                try emit(DiffReport.text(diff))
             }
             if exitCode && diff.hasGaps { throw Exit.found }
         }

@@ -43,9 +43,9 @@ extension PathwayCommand {
                 }
             }
             if output.json {
-                print(EntryPointsReport.json(entries, pathway: pathway).serialized(), terminator: "")
+                try emit(EntryPointsReport.json(entries, pathway: pathway).serialized())
             } else {
-                print(EntryPointsReport.text(entries, pathway: pathway), terminator: "")
+                try emit(EntryPointsReport.text(entries, pathway: pathway))
             }
         }
     }

@@ -34,10 +34,10 @@ extension PathwayCommand {
                 printError(error.description)
                 throw Exit.dataError
             }
-            try writeWhole(Array(converted.yaml.utf8), to: output)
+            try writeWhole(Array(converted.yaml.utf8), to: output, inputs: [path])
             let pathway = converted.pathway
-            print(
-                "wrote \(output): \(pathway.services.count) services, \(pathway.organisations.count) organisations, \(pathway.routes.count) routes"
+            try emit(
+                "wrote \(output): \(pathway.services.count) services, \(pathway.organisations.count) organisations, \(pathway.routes.count) routes\n"
             )
         }
     }

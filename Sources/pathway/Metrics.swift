@@ -45,14 +45,14 @@ extension PathwayCommand {
                     throw Exit.dataError
                 }
                 for chunk in PathwayMetrics(network, betweenness: !noBetweenness).jsonChunks() {
-                    writeStandardOutput(chunk)
+                    try emit(chunk)
                 }
                 // Done: the process's memory goes back with it, without freeing each array.
                 Foundation.exit(0)
             } else {
                 let pathway = try loadOrExit(path)
                 let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
-                print(MetricsReport.text(metrics, pathway: pathway), terminator: "")
+                try emit(MetricsReport.text(metrics, pathway: pathway))
             }
         }
     }

@@ -12,11 +12,15 @@ enum Exit {
     static let dataError = ExitCode(65)
     /// The command found something (errors in `check`; under `--strict`, warnings too).
     static let found = ExitCode(1)
+    /// An output could not be written: a full disk, a folder that does not exist, an input
+    /// named as the output.
+    static let outputError = ExitCode(73)
 
     static let help = """
         Exit status: 0 when all is well; 1 when the command found a problem (see above);
         64 for a mistake in the command line; 65 when an input does not load (the message
-        names the file, line and column, and what was expected).
+        names the file, line and column, and what was expected); 73 when an output cannot be
+        written (a full disk, a missing folder, or an input named as the output).
         """
 }
 
@@ -48,34 +52,30 @@ func drawingFailed(_ error: DrawingError, file: String, advice: Bool = false) ->
     return Exit.dataError
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a reader
-/// never sees half a file and a failure leaves any earlier file as it was.
-func writeWhole(_ bytes: [UInt8], to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+/// Writes `bytes` to `path` whole (``OutputFile``), refusing any of the command's `inputs`,
+/// or prints why not and exits with the output-error status.
+func writeWhole(_ bytes: [UInt8], to path: String, inputs: [String]) throws {
     do {
-        try Data(bytes).write(to: temporary)
-        guard rename(temporary.path, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-        }
+        try OutputFile.write(bytes, to: path, inputs: inputs)
     } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        printError("\(path): error: cannot write: \(error.localizedDescription)")
-        throw Exit.dataError
+        printError(error.description)
+        throw Exit.outputError
     }
 }
 
-/// Writes `bytes` to standard output in one go.
-func writeStandardOutput(_ bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer { buffer in
-        var written = 0
-        while written < buffer.count {
-            let n = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            written += n
-        }
+/// Writes `text` to standard output, or prints why it could not and exits with the
+/// output-error status: a full disk must not pass for an empty report.
+func emit(_ text: String) throws {
+    try emit(Array(text.utf8))
+}
+
+/// Writes `bytes` to standard output, as ``emit(_:)-(String)`` does.
+func emit(_ bytes: [UInt8]) throws {
+    do {
+        try OutputFile.writeStandardOutput(bytes)
+    } catch {
+        printError("error: cannot write to standard output: \(error.message)")
+        throw Exit.outputError
     }
 }
 

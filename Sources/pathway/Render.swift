@@ -84,7 +84,7 @@ extension PathwayCommand {
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }
-            try writeWhole(drawn.bytes, to: output)
+            try writeWhole(drawn.bytes, to: output, inputs: [path])
             if let readability = drawn.readability, !readability.readable {
                 let better = Drawing.readableView(of: pathway, on: readability.paper, besides: view)
                 printError(

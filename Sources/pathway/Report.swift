@@ -28,8 +28,8 @@ extension PathwayCommand {
 
                 Exit status: 0 when the report was written (whatever it found: use 'check
                 --strict' or 'diff --exit-code' to fail a CI job); 64 for a mistake in the command
-                line; 65 when an input does not load or the report cannot be drawn or written. The
-                report is written whole or not at all.
+                line; 65 when an input does not load or the report cannot be drawn; 73 when it cannot
+                be written. The report is written whole or not at all, and never over an input.
                 """
         )
 
@@ -57,7 +57,7 @@ extension PathwayCommand {
             } catch let error as DrawingError {
                 throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)
             }
-            try writeWhole(Array(page.utf8), to: output)
+            try writeWhole(Array(page.utf8), to: output, inputs: [pathway] + (after.map { [$0] } ?? []))
         }
     }
 }

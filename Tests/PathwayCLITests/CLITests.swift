@@ -175,10 +175,10 @@ import Testing
         let before = FileManager.default.contents(atPath: keep)
         let bad = try run(["render", "Tests/PathwayCoreTests/Fixtures/bad/alias-bomb.yaml", "-o", keep])
         #expect(bad.status == 65 && FileManager.default.contents(atPath: keep) == before)
-        // A folder that cannot be written: 65, with the path named.
+        // A folder that cannot be written: 73, with the path named.
         let nowhere = try run(["render", "pathways/sexual-health-after.yaml", "-o", "/no/such/folder/x.svg"])
-        #expect(nowhere.status == 65 && nowhere.stderr.contains("/no/such/folder/x.svg"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }
+        #expect(nowhere.status == 73 && nowhere.stderr.contains("/no/such/folder/x.svg"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }
 
@@ -258,7 +258,7 @@ import Testing
             ),
             "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }.isEmpty)
     }
 
     @Test func theAutomaticLayoutDrawsTheSamplesAsDotDoes() throws {

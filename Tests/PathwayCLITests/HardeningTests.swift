@@ -34,7 +34,7 @@ import Testing
 
     /// The small valid pathway used where the input is not what is tested.
     static let small = """
-        title: Small
+        pathway: Small
         organisations:
           - {id: gp, name: GP practice, sector: primary-care}
           - {id: trust, name: Trust, sector: acute}
@@ -99,5 +99,82 @@ import Testing
         #expect(r.status == 65)
         #expect(
             r.stdout.contains("services.csv:\(line):3: error: invalid UTF-8 (byte 0xC3)"), "\(r.stdout.prefix(300))")
+    }
+    // MARK: 7. An output that is a device or a pipe
+
+    @Test func aNamedPipeOrADeviceIsWrittenThroughNeverReplaced() throws {
+        let folder = try Folder("device")
+        try folder.write("in.yaml", Self.small)
+        let fifo = folder.file("out.svg")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Opened for reading first, without waiting, so the tool's open for writing succeeds.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let r = try cli.run(["render", folder.file("in.yaml"), "-o", fifo])
+        #expect(r.status == 0, "\(r.stderr)")
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the pipe is still a pipe")
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let got = read(reader, &buffer, buffer.count)
+        #expect(got > 0 && String(decoding: buffer[0..<max(0, got)], as: UTF8.self).contains("<svg"))
+
+        // A character device (the same as /dev/null) where the tests may make one: as root.
+        let device = folder.file("null.svg")
+        if getuid() == 0, mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0 {
+            let r = try cli.run(["render", folder.file("in.yaml"), "-o", device])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(lstat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "the device is still a device")
+        }
+        let null = try cli.run(["report", folder.file("in.yaml"), "-o", "/dev/null"])
+        #expect(null.status == 0, "\(null.stderr)")
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        // A folder is refused, with its name.
+        let into = try cli.run(["render", folder.file("in.yaml"), "-o", folder.path, "--format", "svg"])
+        #expect(into.status == 73 && into.stderr.contains("\(folder.path): error: cannot write: it is a folder"))
+    }
+
+    // MARK: 8. Standard output that cannot be written
+
+    @Test(arguments: [
+        ["metrics", "--json"], ["metrics"], ["check"], ["check", "--json"], ["entry-points"],
+        ["entry-points", "--json"],
+        ["diff", "--json", "pathways/dementia-london-before.yaml"], ["diff", "pathways/dementia-london-before.yaml"],
+    ])
+    func aFullDiskOnStandardOutputFailsTheCommand(_ command: [String]) throws {
+        let arguments = command + ["pathways/dementia-london-after.yaml"]
+        let r = try cli.runProgram(
+            "/bin/sh", ["-c", "exec \"$0\" \"$@\" > /dev/full", CLITests.tool.path] + arguments)
+        #expect(r.status == 73, "\(command): \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("cannot write to standard output: No space left on device"), "\(r.stderr)")
+    }
+
+    // MARK: 10. An output named as an input
+
+    @Test func noCommandWritesOverItsInput() throws {
+        let folder = try Folder("input")
+        let input = folder.file("in.yaml")
+        try folder.write("in.yaml", Self.small)
+        let link = folder.file("link.html")
+        #expect(symlink(input, link) == 0)
+        let csv = folder.file("csv")
+        try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+        try "id,organisation,sector\na,o,acute\n".write(
+            toFile: csv + "/services.csv", atomically: false, encoding: .utf8)
+        let cases: [[String]] = [
+            ["report", input, "-o", input],
+            ["report", input, "-o", link],
+            ["report", "pathways/sexual-health-before.yaml", input, "-o", input],
+            ["render", input, "-o", input, "--format", "svg"],
+            ["render", csv, "-o", csv + "/services.csv", "--format", "svg"],
+        ]
+        for command in cases {
+            let r = try cli.run(command)
+            #expect(r.status == 73, "\(command): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("error: cannot write: it is"), "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == Self.small)
+        #expect(
+            try String(contentsOfFile: csv + "/services.csv", encoding: .utf8) == "id,organisation,sector\na,o,acute\n")
     }
 }

@@ -237,3 +237,34 @@ import Testing
         #expect(loaded.services.first?.name == "S!")
     }
 }
+
+/// Output files: written whole, through links, never by following a planted link.
+@Suite struct OutputFileTests {
+    @Test func aLinkPlantedAtATemporaryNameIsNeverFollowed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("output-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let victim = folder + "/victim.txt"
+        try "keep me".write(toFile: victim, atomically: false, encoding: .utf8)
+        // The name a temporary file had before: the output's, the process id, `.tmp`.
+        #expect(symlink(victim, folder + "/.out.svg.\(getpid()).tmp") == 0)
+        try OutputFile.write(Array("new".utf8), to: folder + "/out.svg")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+        #expect(try String(contentsOfFile: folder + "/out.svg", encoding: .utf8) == "new")
+        // Only the planted link is left beside the output: no temporary file.
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(names == [".out.svg.\(getpid()).tmp", "out.svg", "victim.txt"])
+        // Replacing a file keeps its permissions; a new one takes the usual ones.
+        #expect(chmod(folder + "/out.svg", 0o640) == 0)
+        try OutputFile.write(Array("newer".utf8), to: folder + "/out.svg")
+        var info = stat()
+        #expect(stat(folder + "/out.svg", &info) == 0 && info.st_mode & 0o777 == 0o640)
+        // A file named through a link is replaced, and the link kept.
+        #expect(symlink(folder + "/out.svg", folder + "/link.svg") == 0)
+        try OutputFile.write(Array("through".utf8), to: folder + "/link.svg")
+        #expect(lstat(folder + "/link.svg", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(try String(contentsOfFile: folder + "/out.svg", encoding: .utf8) == "through")
+        #expect(throws: OutputError.self) { try OutputFile.write([1], to: folder + "/no/such/x") }
+        #expect(throws: OutputError.self) { try OutputFile.write([1], to: victim, inputs: [folder + "/./victim.txt"]) }
+    }
+}

@@ -21,14 +21,14 @@ enum TextInput {
     /// How much is read and checked at a time.
     static let chunk = 1 << 20
 
-    /// Reads `path` whole as bytes, refusing what is not a regular file, files over `limit`,
-    /// binary data and invalid UTF-8.
+    /// Reads `path` whole as bytes, refusing folders, files over `limit`, binary data and
+    /// invalid UTF-8.
     ///
     /// The file is read and checked a megabyte at a time, so a file of binary data is refused
     /// at its first bad byte without being read whole: memory grows only with the text that
     /// was good.
     static func readBytes(_ path: String, limit: Int, hint: String = "") throws(PathwayLoadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno
             if reason == ENOENT || reason == ENOTDIR { throw PathwayLoadError(file: path, "no such file") }
@@ -39,12 +39,9 @@ enum TextInput {
         guard fstat(fd, &info) == 0 else {
             throw PathwayLoadError(file: path, "cannot be read: " + String(cString: strerror(errno)))
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw PathwayLoadError(file: path, "is a folder, not a pathway file")
-        default: throw PathwayLoadError(file: path, "is not a regular file (a device, pipe or socket)")
-        }
-        let size = Int(info.st_size)
+        if info.st_mode & S_IFMT == S_IFDIR { throw PathwayLoadError(file: path, "is a folder, not a pathway file") }
+        // A pipe or a device (`/dev/stdin`) is read as it comes, within the same limit.
+        let size = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
         if size > limit {
             throw PathwayLoadError(
                 file: path, "the file is \(size) bytes, over the limit of \(limit) bytes for this format" + hint)
@@ -56,7 +53,7 @@ enum TextInput {
         while true {
             let got = scratch.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, chunk) }
             if got < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EINTR { continue }
                 throw PathwayLoadError(file: path, "cannot be read: " + String(cString: strerror(errno)))
             }
             if got == 0 { break }
