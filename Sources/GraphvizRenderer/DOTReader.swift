@@ -28,9 +28,12 @@ public struct DOTGraph: Sendable, Equatable {
 }
 
 extension Graphviz {
-    /// Attributes that make Graphviz read local files: refused on import, never rendered.
+    /// Attributes that make Graphviz read local files: refused on import, never rendered
+    /// (``refuseFileReadingAttributes(_:)``). `lib` names PostScript files to include;
+    /// `_background` and the xdot drawing attributes may hold an image operation.
     public static let fileReadingAttributes: Set<String> = [
-        "image", "imagepath", "shapefile", "fontpath", "fontnames", "stylesheet",
+        "image", "imagepath", "shapefile", "fontpath", "fontnames", "stylesheet", "lib", "_background",
+        "_draw_", "_ldraw_", "_hdraw_", "_tdraw_", "_hldraw_", "_tldraw_",
     ]
 
     /// Attributes that crash Graphviz 2.43's layouts or run them away (`concentrate` and
@@ -48,6 +51,7 @@ extension Graphviz {
         defer { lock.unlock() }
         let graph = try parse(dot)
         defer { agclose(graph) }
+        try refuseFileReadingAttributes(graph)
 
         // A root graph's attribute has its value as its default, so nothing is compared there.
         func attributes(_ object: UnsafeMutableRawPointer, kind: Int32, root: Bool = false) -> [String: String] {

@@ -105,6 +105,7 @@ public final class Graphviz: @unchecked Sendable {
         let graph = try parse(dot)
         defer { agclose(graph) }
         try refuseCrashingAttributes(graph)
+        try refuseFileReadingAttributes(graph)
         if format == .dot {
             return Array(dot.utf8)
         }
@@ -139,6 +140,44 @@ public final class Graphviz: @unchecked Sendable {
         defer { gvFreeRenderData(data) }
         return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// Refuses a graph that sets an attribute making Graphviz read a local file, wherever it is
+    /// set: on the graph, on a cluster or subgraph, on a node or an edge, or as the default for
+    /// all of them (`node [image=…]`). These are ``fileReadingAttributes``, a `fontname` that is
+    /// a path, and an HTML label holding an `<IMG>` (in any letter case). The tool's own
+    /// diagrams set none, so this guards every other way in: DOT import and any DOT rendered.
+    func refuseFileReadingAttributes(_ graph: UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) {
+        func reads(_ name: String, _ text: UnsafeMutablePointer<CChar>?) -> Bool {
+            guard let text, text.pointee != 0 else { return false }
+            if Self.fileReadingAttributes.contains(name) { return true }
+            if name.lowercased().hasSuffix("fontname") { return String(cString: text).contains("/") }
+            if name.lowercased().hasSuffix("label") && aghtmlstr(text) != 0 {
+                return String(cString: text).lowercased().contains("<img")
+            }
+            return false
+        }
+        let kinds = [
+            (pathway_kind_graph(), "the graph or a cluster"), (pathway_kind_node(), "a node"),
+            (pathway_kind_edge(), "an edge"),
+        ]
+        for (kind, owner) in kinds {
+            var symbol = pathway_agnxtattr(graph, kind, nil)
+            while let s = symbol {
+                let name = String(cString: s.pointee.name)
+                var found = reads(name, s.pointee.defval)
+                if !found {
+                    forEachObject(graph, kind: kind) { object in
+                        if !found && reads(name, agxget(object, s)) { found = true }
+                    }
+                }
+                if found {
+                    throw GraphvizError(
+                        message: "\(owner) has '\(name)', which makes Graphviz read a local file: refused")
+                }
+                symbol = pathway_agnxtattr(graph, kind, s)
+            }
         }
     }
 

@@ -308,9 +308,28 @@ func servicesDOT(_ pathway: Pathway, lanes: Bool = false, routeLabels: Bool = tr
             "digraph { a [image=\"/etc/passwd\"] }", "digraph { a [shapefile=\"x.ps\"] }",
             "digraph { imagepath=\"/etc\"; a }", "digraph { a [fontname=\"/etc/passwd\"] }",
             "digraph { a [label=<<IMG SRC=\"/etc/passwd\"/>>] }",
+            // Set as a default for every node or edge, or on the graph or a cluster.
+            "digraph { node [image=\"/etc/passwd\"]; a }", "digraph { edge [image=\"/etc/passwd\"]; a -> b }",
+            "digraph { node [shapefile=\"x.ps\"]; a }", "digraph { subgraph cluster_x { image=\"/etc/passwd\"; a } }",
+            "digraph { lib=\"/etc/passwd\"; a }", "digraph { _background=\"I 0 0 10 10 5 -/etc/passwd\"; a }",
+            "digraph { a [_draw_=\"I 0 0 10 10 5 -/etc/passwd\"] }",
+            "digraph { edge [labelfontname=\"/x/y.ttf\"]; a -> b }",
+            "digraph { node [label=<<img src=\"/etc/passwd\"/>>]; a }",
+            "digraph { a -> b [xlabel=<<table><tr><td><iMg sRc=\"/etc/passwd\"/></td></tr></table>>] }",
+            "digraph { subgraph cluster_x { label=<<IMG SRC=\"/etc/passwd\"/>>; a } }",
         ] {
-            #expect(throws: DOTImport.Refusal.self, "\(dot)") { try imported(dot) }
+            do {
+                _ = try imported(dot)
+                Issue.record("imported: \(dot)")
+            } catch {
+                #expect("\(error)".contains("which makes Graphviz read a local file: refused"), "\(error)")
+            }
+            // Nor is any of them drawn, whatever the way in.
+            #expect(throws: GraphvizError.self, "\(dot)") { try Graphviz.shared.render(dot: dot, format: .svg) }
         }
+        // The same words as text are only text.
+        let text = try imported(#"digraph { a [label="<img src=/etc/passwd>"]; b [fontname="Helvetica"]; a -> b }"#)
+        #expect(text.services.first?.name == "<img src=/etc/passwd>")
     }
 
     @Test func malformedDOTNamesItsLineThenAGoodOneReads() throws {
