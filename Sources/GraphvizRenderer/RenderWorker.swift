@@ -14,9 +14,16 @@ public struct RenderWorker: Sendable {
 
     public static let workerCommand = "_render-worker"
 
-    /// The time limit unless told otherwise: short enough that a command drawing a pathway of
-    /// 5,000 services ends, drawn or with this error, within 15 s.
+    /// The time limit for a small drawing unless told otherwise.
     public static let defaultTimeLimit = 12.0
+
+    /// The time limit unless told otherwise for a drawing of `items` boxes and arrows: 12 s, and
+    /// 1 s more for every 500 of them, up to 2 minutes. A pathway of 5,000 services and 15,000
+    /// routes, which this machine draws in about 5 s, so has 52 s, and a laptop several times
+    /// slower still draws it; a drawing that runs away still ends within minutes.
+    public static func defaultTimeLimit(items: Int) -> Double {
+        min(120, defaultTimeLimit + Double(max(0, items)) / 500)
+    }
 
     public init(executable: URL, timeout: Double = defaultTimeLimit, memoryLimitMiB: Int = 4096) {
         self.executable = executable

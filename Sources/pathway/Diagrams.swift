@@ -35,7 +35,7 @@ extension PathwayCommand {
             }
             let diagrams: [SampleDiagrams.Diagram]
             do {
-                diagrams = try SampleDiagrams.draw(files, into: output, worker: time.worker)
+                diagrams = try SampleDiagrams.draw(files, into: output, worker: time.worker(for: []))
             } catch {
                 printError(error.description)
                 throw Exit.dataError

@@ -96,8 +96,11 @@ extension PathwayCommand {
                     do { try view.validate(for: new) } catch { throw ValidationError(error.description) }
                 }
                 do {
-                    drawings = zip(wanted, try Drawing.redesign(diff, view: view, sides: sides, worker: time.worker))
-                        .map { ($0.0, $1) }
+                    drawings = zip(
+                        wanted,
+                        try Drawing.redesign(diff, view: view, sides: sides, worker: time.worker(for: [old, new]))
+                    )
+                    .map { ($0.0, $1) }
                 } catch {
                     throw drawingFailed(error, file: "\(before) → \(after)")
                 }

@@ -27,7 +27,8 @@ extension PathwayCommand {
                 small and the one with the fewest crossing arrows kept, labels placed where they
                 cover nothing; sfdp beyond, which lays out thousands of services in seconds.
                 Should dot still need more than a third of the time limit, sfdp draws it instead.
-                Laying out stops after --time-limit seconds (default 12) with an error that names
+                Laying out stops after --time-limit seconds (default 12, and 1 more for every 500
+                services and routes, up to 120) with an error that names
                 the limit.
 
                 Example: pathway render pathways/dementia-london-after.yaml -o london-after.svg
@@ -80,7 +81,7 @@ extension PathwayCommand {
             let drawn: Drawing.Drawn
             do {
                 drawn = try Drawing.pathway(
-                    pathway, options: options, format: format, worker: time.worker)
+                    pathway, options: options, format: format, worker: time.worker(for: [pathway]))
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }

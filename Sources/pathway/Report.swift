@@ -49,10 +49,11 @@ extension PathwayCommand {
             let page: String
             do {
                 if let after {
+                    let second = try loadOrExit(after)
                     page = try Drawing.reportPage(
-                        PathwayDiff(before: first, after: try loadOrExit(after)), worker: time.worker)
+                        PathwayDiff(before: first, after: second), worker: time.worker(for: [first, second]))
                 } else {
-                    page = try Drawing.reportPage(first, worker: time.worker)
+                    page = try Drawing.reportPage(first, worker: time.worker(for: [first]))
                 }
             } catch let error as DrawingError {
                 throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)

@@ -51,15 +51,24 @@ struct ViewOptions: ParsableArguments {
 
 /// How long a command's drawing may take.
 struct TimeLimitOption: ParsableArguments {
-    @Option(help: "Seconds that drawing may take before the tool stops it with an error (default 12).")
-    var timeLimit: Double = RenderWorker.defaultTimeLimit
+    @Option(
+        help: """
+            Seconds that drawing may take before the tool stops it with an error (default 12, and \
+            1 more for every 500 services and routes, up to 120).
+            """)
+    var timeLimit: Double?
 
     func validate() throws {
+        guard let timeLimit else { return }
         guard timeLimit > 0 && timeLimit <= 86_400 else {
             throw ValidationError("--time-limit must be a number of seconds above 0, up to 86400 (a day)")
         }
     }
 
-    /// A worker process with this limit.
-    var worker: RenderWorker { .current(timeout: timeLimit) }
+    /// A worker process with this limit, or the default for drawing `pathways` (the largest of
+    /// them: a redesign's sides are drawn in one layout, so both count).
+    func worker(for pathways: [Pathway]) -> RenderWorker {
+        let items = pathways.reduce(0) { $0 + $1.services.count + $1.routes.count }
+        return .current(timeout: timeLimit ?? RenderWorker.defaultTimeLimit(items: items))
+    }
 }

@@ -51,4 +51,18 @@ import Testing
             }
         }
     }
+
+    /// The default limit grows with the drawing, so a slow machine still draws a large pathway,
+    /// and stays bounded, so a drawing that runs away still ends.
+    @Test func theDefaultTimeLimitGrowsWithTheDrawingWithinBounds() {
+        #expect(RenderWorker.defaultTimeLimit(items: 0) == 12)
+        #expect(RenderWorker.defaultTimeLimit(items: 60) == 12.12)
+        // 5,000 services and 15,000 routes: over four times the 12 s of a small drawing.
+        #expect(RenderWorker.defaultTimeLimit(items: 20_000) == 52)
+        #expect(RenderWorker.defaultTimeLimit(items: 10_000_000) == 120)
+        let sizes = [0, 1, 500, 5_000, 50_000, 500_000]
+        for (a, b) in zip(sizes, sizes.dropFirst()) {
+            #expect(RenderWorker.defaultTimeLimit(items: a) <= RenderWorker.defaultTimeLimit(items: b))
+        }
+    }
 }

@@ -10,8 +10,10 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The built `pathway` binary, beside the test bundle.
+    /// The built `pathway` binary, beside the test bundle (or the one `PATHWAY_TOOL` names, to
+    /// run these tests against another build).
     static var tool: URL {
+        if let other = ProcessInfo.processInfo.environment["PATHWAY_TOOL"] { return URL(fileURLWithPath: other) }
         let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("pathway")
         return FileManager.default.fileExists(atPath: beside.path)
