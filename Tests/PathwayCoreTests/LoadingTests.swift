@@ -156,6 +156,16 @@ import Testing
     @Test func textIsCheckedChunkByChunkWithCharactersAcrossTheEdges() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(getpid()).txt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
+        /// The problem reading `bytes` as a file, or nil when they read.
+        func refusal(_ bytes: [UInt8]) -> PathwayLoadError.Problem? {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            do {
+                _ = try TextInput.readBytes(path, limit: 1 << 30)
+                return nil
+            } catch {
+                return error.problems.first
+            }
+        }
         let characters: [[UInt8]] = [Array("é".utf8), Array("€".utf8), Array("𝄞".utf8)]
         for character in characters {
             for shift in 0...character.count {
@@ -167,14 +177,9 @@ import Testing
                 // The same with the character's last byte missing: invalid, at its line and column.
                 var bad = bytes
                 bad.remove(at: TextInput.chunk - shift + character.count - 1)
-                #expect(FileManager.default.createFile(atPath: path, contents: Data(bad)))
-                do {
-                    _ = try TextInput.readBytes(path, limit: 1 << 30)
-                    Issue.record("a cut character was accepted")
-                } catch {
-                    #expect(error.problems.first?.line == 1)
-                    #expect(error.problems.first?.column == TextInput.chunk - shift + 1)
-                }
+                let problem = try #require(refusal(bad), "a cut character was accepted")
+                #expect(problem.line == 1)
+                #expect(problem.column == TextInput.chunk - shift + 1)
             }
         }
         // A NUL in the third chunk, on line 3.
@@ -182,15 +187,10 @@ import Testing
         bytes[5] = 0x0A
         bytes[6] = 0x0A
         bytes[2 * TextInput.chunk + 3] = 0
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
-        do {
-            _ = try TextInput.readBytes(path, limit: 1 << 30)
-            Issue.record("a NUL byte was accepted")
-        } catch {
-            #expect(error.problems.first?.line == 3)
-            #expect(error.problems.first?.column == 2 * TextInput.chunk + 3 - 7 + 1)
-            #expect(error.problems.first?.message.contains("NUL") == true)
-        }
+        let problem = try #require(refusal(bytes), "a NUL byte was accepted")
+        #expect(problem.line == 3)
+        #expect(problem.column == 2 * TextInput.chunk + 3 - 7 + 1)
+        #expect(problem.message.contains("NUL"))
         #expect(throws: PathwayLoadError.self) { try TextInput.readBytes("/dev/zero", limit: 1 << 30) }
         #expect(throws: PathwayLoadError.self) { try TextInput.readBytes(path, limit: 100) }
     }

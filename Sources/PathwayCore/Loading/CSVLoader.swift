@@ -21,17 +21,21 @@ public enum CSVPathwayLoader {
             FileManager.default.fileExists(atPath: routesPath)
             ? try TextInput.readBytes(routesPath, limit: maximumFileSize) : nil
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        // Read by TextInput, so already checked to be text.
         return try load(
             services: servicesBytes, servicesFile: servicesPath, routes: routesBytes,
-            routesFile: routesPath, title: title, folder: folder)
+            routesFile: routesPath, title: title, folder: folder, checked: true)
     }
 
+    /// Loads the pair from bytes, checked to be UTF-8 text unless `checked` says they were.
     public static func load(
         services: [UInt8], servicesFile: String, routes: [UInt8]?, routesFile: String,
-        title: String, folder: String? = nil
+        title: String, folder: String? = nil, checked: Bool = false
     ) throws(PathwayLoadError) -> Pathway {
-        try TextInput.validate(services, file: servicesFile)
-        if let routes { try TextInput.validate(routes, file: routesFile) }
+        if !checked {
+            try TextInput.validate(services, file: servicesFile)
+            if let routes { try TextInput.validate(routes, file: routesFile) }
+        }
         var problems: [PathwayLoadError.Problem] = []
         var organisations: [Organisation] = []
         let serviceList = readServices(
