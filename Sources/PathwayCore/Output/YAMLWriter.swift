@@ -39,8 +39,24 @@ public enum PathwayYAMLWriter {
         return out
     }
 
+    /// `text` double-quoted. JSON's escapes are YAML's, but JSON leaves NEL, U+2028, U+2029
+    /// and U+FEFF as they are, and YAML reads the first three as line breaks inside a quoted
+    /// string (folding them away) and may drop the last: those are escaped too.
     static func quote(_ text: String) -> String {
         guard case .string(let s) = JSONValue.string(text) else { return "\"\"" }
-        return JSONValue.string(s).serialized().trimmingCharacters(in: .newlines)
+        let json = JSONValue.string(s).serialized().trimmingCharacters(in: .newlines)
+        guard json.unicodeScalars.contains(where: yamlOnlyBreaks.contains) else { return json }
+        var out = ""
+        for scalar in json.unicodeScalars {
+            if yamlOnlyBreaks.contains(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
+
+    static let yamlOnlyBreaks: Set<Unicode.Scalar> = ["\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}"]
 }
