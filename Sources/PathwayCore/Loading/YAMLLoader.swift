@@ -60,7 +60,15 @@ public enum YAMLPathwayLoader {
             if problem.contains("cannot start any token") {
                 message += "; tabs are not allowed in indentation"
             }
-            return .init(file: file, line: mark.line, column: mark.column, message: message)
+            let (line, column) = withinText(mark)
+            return .init(file: file, line: line, column: column, message: message)
+        }
+        // libyaml reads a line break after the last line of a file that ends without one, and
+        // can point past it: such a place is said as the end of the last line.
+        func withinText(_ mark: Mark) -> (Int, Int) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard !text.isEmpty, mark.line > lines.count else { return (mark.line, mark.column) }
+            return (lines.count, lines[lines.count - 1].unicodeScalars.count + 1)
         }
         switch error {
         case .scanner(let context, let problem, let mark, _),
@@ -68,8 +76,9 @@ public enum YAMLPathwayLoader {
             .composer(let context, let problem, let mark, _):
             return make(problem, mark, context)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            let (line, column) = withinText(context.mark)
             return .init(
-                file: file, line: context.mark.line, column: context.mark.column,
+                file: file, line: line, column: column,
                 message: "a key is given twice in the same mapping: "
                     + duplicates.map { "'\($0)'" }.joined(separator: ", "))
         case .reader(let problem, let offset, _, _):
