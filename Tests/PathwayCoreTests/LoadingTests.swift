@@ -206,6 +206,10 @@ import Testing
         ("pathway: ok\nnotes: !!null\n", 2, 8, "a YAML tag (!!null)"),
         ("pathway: ok\nroutes:\n  - {from: a, to: b, volume: !!float 3}\n", 3, 30, "a YAML tag (!!float)"),
         ("pathway: ok\nservices: [ !local x ]\n", 2, 13, "a YAML tag (!local)"),
+        // A file that ends inside a flow list without a final line break: the end of its last
+        // line, not a line after it.
+        ("pathway: ok\nservices: [a, b", 2, 16, "did not find expected ',' or ']'"),
+        ("pathway: ok\nservices: [a, b\n", 3, 1, "did not find expected ',' or ']'"),
     ]
 
     @Test(arguments: refusedText.indices)
@@ -235,6 +239,30 @@ import Testing
             """)
         #expect(loaded.title == "x!y")
         #expect(loaded.services.first?.name == "S!")
+    }
+
+    /// Text a CSV pair or a YAML escape can hold is written back as YAML that reads the same:
+    /// NEL, U+2028 and U+2029 are line breaks to YAML even inside double quotes, and a BOM
+    /// inside a string may be dropped, so the writer escapes them.
+    @Test(arguments: ["a\u{85}b", "a\u{2028}b", "a\u{2029}b", "a\u{FEFF}b", "a\nb\r\nc\td", "\u{7}\u{1B}[31m", "\"\\'"])
+    func awkwardTextSurvivesWritingAsYAML(_ text: String) throws {
+        let pathway = Pathway(
+            title: text, notes: text, organisations: [Organisation(id: "o", name: text, sector: .acute)],
+            services: [Service(id: "s", name: text, organisation: "o", entry: true)],
+            routes: [Route(from: "s", to: "s", note: text)])
+        let back = try YAMLPathwayLoader.load(text: PathwayYAMLWriter.yaml(pathway), file: "x.yaml")
+        #expect(back.title == text && back.notes == text)
+        #expect(back.organisations.first?.name == text && back.services.first?.name == text)
+        #expect(back.routes.first?.note == text)
+    }
+
+    /// A problem is one line, whatever the file holds: a value quoted in a message has its
+    /// line breaks, control characters and bidirectional controls escaped.
+    @Test func aProblemIsOneLineWhateverTheValue() {
+        let problem = PathwayLoadError.Problem(
+            file: "f.csv", line: 2, column: 3, message: "found '80\nx\r\u{85}\u{2028}\u{202E}\u{1B}\ty'")
+        #expect(problem.message == "found '80\\nx\\r\\u{85}\\u{2028}\\u{202E}\\u{1B}\ty'", "\(problem.message)")
+        #expect(MessageText.oneLine("plain é 日本") == "plain é 日本")
     }
 }
 
