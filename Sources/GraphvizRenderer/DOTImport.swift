@@ -122,13 +122,15 @@ public enum DOTImport {
         do throws(Refusal) {
             pathway = try Self.pathway(from: graph, title: title)
         } catch {
-            throw Refusal(description: "\(path): error: \(error.description)")
+            throw Refusal(description: "\(path): error: \(MessageText.oneLine(error.description))")
         }
         let yaml = PathwayYAMLWriter.yaml(pathway)
         do throws(PathwayLoadError) {
             _ = try YAMLPathwayLoader.load(text: yaml, file: output)
         } catch {
-            throw Refusal(description: "\(path): error: the converted pathway does not load: \(error.description)")
+            throw Refusal(
+                description: "\(path): error: the converted pathway does not load: "
+                    + error.problems.map(\.description).joined(separator: "; "))
         }
         return (pathway, yaml)
     }

@@ -1,5 +1,6 @@
 import CGraphviz
 import Foundation
+import PathwayCore
 
 /// What Graphviz can write.
 public enum DiagramFormat: String, Sendable, CaseIterable {
@@ -52,17 +53,30 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible, Equatable
     /// At most this many distinct lines of Graphviz's text make a message.
     static let messageLines = 3
 
-    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …"). Graphviz
-    /// can repeat a complaint for every edge it routes (hundreds of "triangulation failed"), so
-    /// only the first few distinct lines are kept, with a count of the rest.
+    /// An error from Graphviz's own text, taking the line it names ("… in line 3 …"), as one
+    /// line: Graphviz's lines joined with "; ", without its "Error: <input>:" prefixes.
+    /// Graphviz can repeat a complaint for every edge it routes (hundreds of "triangulation
+    /// failed"), so only the first few distinct lines are kept, with a count of the rest.
     public init(graphvizText text: String) {
-        var seen: Set<Substring> = []
-        let distinct = text.split(separator: "\n").filter { seen.insert($0).inserted }
-        var message = distinct.prefix(Self.messageLines).joined(separator: "\n")
-        if distinct.count > Self.messageLines {
-            message += "\n(and \(distinct.count - Self.messageLines) more different messages from Graphviz)"
+        var seen: Set<String> = []
+        let distinct = text.split(whereSeparator: \.isNewline).map(Self.withoutPrefixes).filter {
+            !$0.isEmpty && seen.insert($0).inserted
         }
-        self.init(message: message, line: Self.line(in: text))
+        var message = distinct.prefix(Self.messageLines).joined(separator: "; ")
+        if distinct.count > Self.messageLines {
+            message += " (and \(distinct.count - Self.messageLines) more different messages from Graphviz)"
+        }
+        self.init(message: MessageText.oneLine(message), line: Self.line(in: text))
+    }
+
+    /// A line of Graphviz's text without the "Error: " or "Warning: " and "<input>: " it
+    /// starts with, and without surrounding space.
+    static func withoutPrefixes(_ line: Substring) -> String {
+        var rest = line.trimmingCharacters(in: .whitespaces)[...]
+        for prefix in ["Error: ", "Warning: ", "<input>: "] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+        }
+        return String(rest)
     }
 
     /// The line of the DOT input that Graphviz's text names ("… in line 3 …"), if any.
