@@ -242,9 +242,13 @@ import Testing
     }
 
     /// Text a CSV pair or a YAML escape can hold is written back as YAML that reads the same:
-    /// NEL, U+2028 and U+2029 are line breaks to YAML even inside double quotes, and a BOM
-    /// inside a string may be dropped, so the writer escapes them.
-    @Test(arguments: ["a\u{85}b", "a\u{2028}b", "a\u{2029}b", "a\u{FEFF}b", "a\nb\r\nc\td", "\u{7}\u{1B}[31m", "\"\\'"])
+    /// NEL, U+2028 and U+2029 are line breaks to YAML even inside double quotes, a BOM inside
+    /// a string may be dropped, and DEL, the C1 controls and U+FFFF are not allowed bare, so the
+    /// writer escapes them.
+    @Test(arguments: [
+        "a\u{7F}b", "a\u{9B}b", "a\u{FFFF}b", "a\u{FFFE}b", "a\u{85}b", "a\u{2028}b", "a\u{2029}b", "a\u{FEFF}b",
+        "a\nb\r\nc\td", "\u{7}\u{1B}[31m", "\"\\'",
+    ])
     func awkwardTextSurvivesWritingAsYAML(_ text: String) throws {
         let pathway = Pathway(
             title: text, notes: text, organisations: [Organisation(id: "o", name: text, sector: .acute)],

@@ -39,16 +39,17 @@ public enum PathwayYAMLWriter {
         return out
     }
 
-    /// `text` double-quoted. JSON's escapes are YAML's, but JSON leaves NEL, U+2028, U+2029
-    /// and U+FEFF as they are, and YAML reads the first three as line breaks inside a quoted
-    /// string (folding them away) and may drop the last: those are escaped too.
+    /// `text` double-quoted. JSON's escapes are YAML's, but JSON leaves some characters bare
+    /// that YAML cannot hold as they are: DEL and the C1 controls, U+FFFE and U+FFFF are not
+    /// allowed, NEL, U+2028 and U+2029 are line breaks even inside quotes (folded away), and a
+    /// BOM may be dropped. Those are escaped too.
     static func quote(_ text: String) -> String {
         guard case .string(let s) = JSONValue.string(text) else { return "\"\"" }
         let json = JSONValue.string(s).serialized().trimmingCharacters(in: .newlines)
-        guard json.unicodeScalars.contains(where: yamlOnlyBreaks.contains) else { return json }
+        guard json.unicodeScalars.contains(where: needsYAMLEscape) else { return json }
         var out = ""
         for scalar in json.unicodeScalars {
-            if yamlOnlyBreaks.contains(scalar) {
+            if needsYAMLEscape(scalar) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             } else {
@@ -58,5 +59,10 @@ public enum PathwayYAMLWriter {
         return out
     }
 
-    static let yamlOnlyBreaks: Set<Unicode.Scalar> = ["\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}"]
+    static func needsYAMLEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: true
+        default: false
+        }
+    }
 }
