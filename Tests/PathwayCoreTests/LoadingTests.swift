@@ -63,7 +63,8 @@ import Testing
         #expect(
             problem.description.hasSuffix(
                 "typo-key.yaml:13:5: error: unknown key 'organisaton' in a service; expected one of: id, name,"
-                    + " organisation, entry, terminal, functions, capacity, replaces (did you mean 'organisation'?)"))
+                    + " organisation, entry, terminal, functions, capacity, replaces, eligibility (did you mean"
+                    + " 'organisation'?)"))
     }
 
     @Test func severalProblemsAreReportedTogether() throws {

@@ -98,14 +98,14 @@ import Testing
         let contract = [
             "pathway", "services", "organisations", "routes", "sectors", "entryPoints",
             "crossBoundaryRoutes", "crossBoundaryShare", "ownershipHHI", "unreachable", "deadEnds",
-            "loops", "bottlenecks", "orphanedRoutes", "overCapacity", "functions",
+            "loops", "bottlenecks", "orphanedRoutes", "overCapacity", "functions", "profiles",
         ]
         #expect(Set(members.keys) == Set(contract + ["betweenness"]))
         let text = m.json.serialized()
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map {
             String($0.dropFirst(3).prefix { $0 != "\"" })
         }
-        #expect(keys == keys.sorted() && keys.count == 17)
+        #expect(keys == keys.sorted() && keys.count == 18)
         #expect(
             text.contains(
                 "\"orphanedRoutes\": [\n    {\n      \"from\": \"gp\",\n      \"purpose\": \"diagnosis\",\n      \"to\": \"ghost\"\n    }\n  ]"
@@ -165,20 +165,21 @@ import Testing
         #expect(exact[0] == 0 && exact[n - 1] == 0 && exact[25] > exact[2])
     }
 
-    /// The independent oracle: NetworkX recomputes every metric of 200 generated pathways
-    /// (YAML and CSV; orphaned, self and duplicate routes, unreachable parts, several entries).
+    /// The independent oracle: NetworkX recomputes every metric of 250 generated pathways
+    /// (YAML and CSV; orphaned, self and duplicate routes, unreachable parts, several entries;
+    /// the 200 YAML ones with eligibility and patient profiles).
     @Test func everyMetricEqualsTheNetworkXOracle() throws {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("pathway-oracle-\(ProcessInfo.processInfo.processIdentifier)").path
         try? FileManager.default.removeItem(atPath: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let oracle = Paths.packageRoot.appendingPathComponent("Tests/oracle/pathway_oracle.py").path
-        let generated = try python([oracle, "generate", "--seed", "20261123", "--count", "200", folder])
+        let generated = try python([oracle, "generate", "--seed", "20261123", "--count", "250", folder])
         try #require(
             generated.status == 0, "python3 with networkx is needed: pip install networkx\n\(generated.output)")
         var cases = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".json") }
         cases.sort()
-        #expect(cases.count == 200)
+        #expect(cases.count == 250)
         // The sample pathways are cases too.
         for sample in PathwayFiles.expand([Paths.pathways]) {
             let name = "sample-" + URL(fileURLWithPath: sample).lastPathComponent

@@ -54,8 +54,10 @@ ROOT = ("virtual-root",)
 class Pathway:
     """The parsed model: plain dicts, in file order."""
 
-    def __init__(self, title, organisations, services, routes):
+    def __init__(self, title, organisations, services, routes, profiles=()):
         self.title = title
+        # profiles: list of {"id", "needs", "attributes", "entry" (list or None)}
+        self.profiles = list(profiles)
         # organisations: list of {"id", "sector"}
         self.organisations = organisations
         # services: list of {"id", "organisation", "entry", "terminal",
@@ -81,6 +83,7 @@ def load_yaml(path):
             "terminal": bool(s.get("terminal", False)),
             "functions": [str(w) for w in (s.get("functions") or [])],
             "capacity": s.get("capacity"),
+            "eligibility": [str(w) for w in (s.get("eligibility") or [])],
         })
     routes = []
     for r in doc.get("routes") or []:
@@ -90,7 +93,15 @@ def load_yaml(path):
             "purpose": None if r.get("purpose") is None else str(r["purpose"]),
             "volume": r.get("volume"),
         })
-    return Pathway(str(doc["pathway"]), orgs, services, routes)
+    profiles = []
+    for q in doc.get("profiles") or []:
+        profiles.append({
+            "id": str(q["id"]),
+            "needs": [str(w) for w in q["needs"]],
+            "attributes": [str(w) for w in (q.get("attributes") or [])],
+            "entry": None if q.get("entry") is None else [str(x) for x in q["entry"]],
+        })
+    return Pathway(str(doc["pathway"]), orgs, services, routes, profiles)
 
 
 def _csv_bool(text):
@@ -129,6 +140,7 @@ def load_csv_folder(path):
             "terminal": _csv_bool(row.get("terminal")),
             "functions": funcs,
             "capacity": _csv_int(row.get("capacity")),
+            "eligibility": [],
         })
     routes = []
     routes_path = os.path.join(path, "routes.csv")
@@ -328,6 +340,83 @@ def m_betweenness(G):
     return {k: float(v) for k, v in nx.betweenness_centrality(B, normalized=True).items()}
 
 
+def m_profiles(p):
+    """Section 4, on the product graph written out in full: node (v, j) is "at v with the
+    first j needs met". A "meet" edge (v, j) -> (v, j + 1) exists when v offers need j + 1 and
+    costs nothing; a "move" edge (v, j) -> (w, j) exists for each route v -> w in R into a
+    service w that accepts the profile, and costs one referral, and one boundary if it crosses.
+    Start nodes: (s, 0) for the profile's entries that accept it. No greedy step: NetworkX's
+    Dijkstra finds the fewest referrals and the fewest boundaries to any (v, k), and the nodes
+    reachable give the most needs met."""
+    by_id = {s["id"]: s for s in p.services}
+    result = {}
+    for q in p.profiles:
+        if q["id"] in result:
+            continue
+        needs, attrs = q["needs"], set(q["attributes"])
+        k = len(needs)
+        accepts = {s["id"] for s in p.services if set(s["eligibility"]) <= attrs}
+        P = nx.DiGraph()
+        for s in p.services:
+            for j in range(k + 1):
+                P.add_node((s["id"], j))
+            for j in range(k):
+                if needs[j] in s["functions"]:
+                    P.add_edge((s["id"], j), (s["id"], j + 1), referrals=0, boundaries=0)
+        for r in known_routes(p):
+            if r["to"] not in accepts:
+                continue
+            cross = 1 if crosses(p, r) else 0
+            for j in range(k + 1):
+                u, v = (r["from"], j), (r["to"], j)
+                old = P.get_edge_data(u, v)
+                # Parallel routes collapse; a self-route changes nothing.
+                if u != v and (old is None or old["boundaries"] > cross):
+                    P.add_edge(u, v, referrals=1, boundaries=cross)
+        starts = q["entry"] if q["entry"] is not None else entries(p)
+        sources = sorted({(x, 0) for x in starts if x in accepts and x in by_id})
+        targets = [(s["id"], k) for s in p.services]
+        reached = set(sources)
+        for src in sources:
+            reached |= nx.descendants(P, src)
+        served = any(t in reached for t in targets)
+        def fewest(weight):
+            if not served:
+                return None
+            dist = nx.multi_source_dijkstra_path_length(P, sources, weight=weight)
+            return min(dist[t] for t in targets if t in dist)
+        most = max((j for (_, j) in reached), default=0)
+        result[q["id"]] = {
+            "served": served,
+            "minReferrals": fewest("referrals"),
+            "minBoundaries": fewest("boundaries"),
+            "journey": None,   # checked for validity by compare: any shortest journey will do
+            "unmet": None if served else needs[most],
+        }
+    return result
+
+
+def check_journey(p, q, got):
+    """Whether got["journey"] is a journey of profile q with got["minReferrals"] routes."""
+    steps = got.get("journey")
+    if not isinstance(steps, list) or not got.get("served"):
+        return steps == []
+    by_id = {s["id"]: s for s in p.services}
+    attrs = set(q["attributes"])
+    route_pairs = {(r["from"], r["to"]) for r in known_routes(p)}
+    starts = q["entry"] if q["entry"] is not None else entries(p)
+    ids = [st.get("service") for st in steps]
+    if len(ids) != got["minReferrals"] + 1 or ids[0] not in starts:
+        return False
+    if any(x not in by_id or not set(by_id[x]["eligibility"]) <= attrs for x in ids):
+        return False
+    if any((a, b) not in route_pairs for a, b in zip(ids, ids[1:])):
+        return False
+    met = [w for st in steps for w in st.get("meets", [])]
+    return met == q["needs"] and all(
+        set(st["meets"]) <= set(by_id[st["service"]]["functions"]) for st in steps)
+
+
 def compute_metrics(p):
     G = service_graph(p)
     Gr = rooted_graph(p, G)
@@ -349,6 +438,7 @@ def compute_metrics(p):
         "orphanedRoutes": m_orphaned_routes(p),
         "overCapacity": m_over_capacity(p),
         "functions": m_functions(p, Gr),
+        "profiles": m_profiles(p),
         "betweenness": m_betweenness(G),
     }
 
@@ -371,6 +461,7 @@ SERVICE_WORDS = [
     "home-care", "helpline", "imaging-unit", "therapy-team", "hospice",
     "walk-in", "social-work", "carers-hub", "triage",
 ]
+ATTRIBUTE_WORDS = ["age-65-plus", "under-65", "has-carer", "lives-in-borough", "housebound"]
 ORG_WORDS = [
     "gp-practices", "mh-trust", "acute-trust", "council", "icb", "charity",
     "community-trust", "private-clinic", "federation", "hospice-trust",
@@ -406,6 +497,8 @@ def _gen_model(rng):
             "terminal": rng.random() < 0.15,
             "functions": funcs,
             "capacity": rng.randint(0, 400) if rng.random() < 0.3 else None,
+            "eligibility": (rng.sample(ATTRIBUTE_WORDS, rng.randint(1, 2))
+                            if rng.random() < 0.25 else []),
         })
 
     # Entries: zero (~10%), one (~45%) or several (~45%), mostly early on.
@@ -458,10 +551,25 @@ def _gen_model(rng):
             "volume": rng.randint(0, 300) if rng.random() < 0.7 else None,
             "note": "agreed locally" if rng.random() < 0.1 else None,
         })
-    return orgs, services, routes
+    # Patient profiles: one to four, needing one to four words (now and then one no
+    # service offers), with attributes some services require, and now and then their own
+    # entries.
+    profiles = []
+    for k in range(rng.randint(1, 4)):
+        needs = [rng.choice(vocab) for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.1:
+            needs.insert(rng.randrange(len(needs) + 1), "unoffered-need")
+        profiles.append({
+            "id": f"profile-{k + 1}",
+            "needs": needs,
+            "attributes": rng.sample(ATTRIBUTE_WORDS, rng.randint(0, 3)),
+            "entry": (rng.sample(ids, rng.randint(1, min(3, len(ids))))
+                      if rng.random() < 0.3 else None),
+        })
+    return orgs, services, routes, profiles
 
 
-def _write_yaml(rng, path, title, orgs, services, routes):
+def _write_yaml(rng, path, title, orgs, services, routes, profiles):
     doc = {"pathway": title}
     if rng.random() < 0.5:
         doc["condition"] = rng.choice(["dementia", "psychosis", "stroke", "frailty"])
@@ -496,6 +604,8 @@ def _write_yaml(rng, path, title, orgs, services, routes):
             sd["capacity"] = s["capacity"]
         if rng.random() < 0.05:
             sd["replaces"] = [f"old-clinic-{rng.randint(1, 9)}"]
+        if s["eligibility"]:
+            sd["eligibility"] = list(s["eligibility"])
         doc["services"].append(sd)
     if routes or rng.random() < 0.5:
         doc["routes"] = []
@@ -505,6 +615,16 @@ def _write_yaml(rng, path, title, orgs, services, routes):
                 if r[key] is not None:
                     rd[key] = r[key]
             doc["routes"].append(rd)
+    doc["profiles"] = []
+    for q in profiles:
+        qd = {"id": q["id"], "needs": list(q["needs"])}
+        if q["attributes"] or rng.random() < 0.2:
+            qd["attributes"] = list(q["attributes"])
+        if q["entry"] is not None:
+            qd["entry"] = list(q["entry"])
+        if rng.random() < 0.3:
+            qd["share"] = round(rng.random(), 2)
+        doc["profiles"].append(qd)
     with open(path, "w", encoding="utf-8") as f:
         yaml.safe_dump(doc, f, sort_keys=False, default_flow_style=False, allow_unicode=True)
 
@@ -540,15 +660,19 @@ def cmd_generate(args):
     os.makedirs(args.dir, exist_ok=True)
     for k in range(1, args.count + 1):
         name = f"case-{k:04d}"
-        orgs, services, routes = _gen_model(rng)
+        orgs, services, routes, profiles = _gen_model(rng)
         if k % 5 == 2:      # one case in five (case-0002, case-0007, ...) as CSV
+            # The CSV pair holds no eligibility and no profiles.
+            for s in services:
+                s["eligibility"] = []
             # CSV declares organisations only through services: drop idle ones.
             used = {s["organisation"] for s in services}
             _write_csv(rng, os.path.join(args.dir, name),
                        [o for o in orgs if o["id"] in used], services, routes)
         else:
             title = f"Generated pathway {k} (seed {args.seed})"
-            _write_yaml(rng, os.path.join(args.dir, name + ".yaml"), title, orgs, services, routes)
+            _write_yaml(rng, os.path.join(args.dir, name + ".yaml"), title, orgs, services, routes,
+                        profiles)
     return 0
 
 
@@ -633,6 +757,19 @@ def cmd_compare(args):
                 expected = compute_metrics(load(path))
                 if isinstance(got, dict) and "betweenness" not in got:
                     del expected["betweenness"]   # compared only if the project wrote it
+                # Any journey with the fewest referrals will do: the project's is checked to
+                # be one, then taken as expected.
+                p = load(path)
+                got_profiles = got.get("profiles") if isinstance(got, dict) else None
+                for q in p.profiles:
+                    want = expected["profiles"].get(q["id"])
+                    mine = (got_profiles or {}).get(q["id"])
+                    if want is None or not isinstance(mine, dict):
+                        continue
+                    if want["served"] and check_journey(p, q, mine):
+                        want["journey"] = mine.get("journey")
+                    elif not want["served"]:
+                        want["journey"] = []
                 diffs = []
                 _diff("", expected, got, diffs)
                 lines.extend(f"{name}: {d}" for d in diffs)

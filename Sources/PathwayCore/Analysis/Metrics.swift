@@ -70,6 +70,8 @@ public struct PathwayMetrics: Sendable {
     public var betweenness: [String: Double]?
     /// How many source services the betweenness used (all services when exact).
     public var betweennessSources: Int?
+    /// Each patient profile's journey (section 4), by profile id.
+    public var profiles: [String: ProfileJourney]
 
     public init(_ pathway: Pathway, graph: ServiceGraph? = nil, betweenness: Bool = true) {
         self.init(PathwayNetwork(pathway, graph: graph), betweenness: betweenness)
@@ -200,6 +202,22 @@ public struct PathwayMetrics: Sendable {
                 uniqueKeysWithValues: (0..<n).map { (graph.ids[$0], values[$0]) })
             betweennessSources = sources
         }
+        profiles = Self.journeys(network)
+    }
+
+    /// Every profile's journey, two profiles at a time.
+    static func journeys(_ network: PathwayNetwork) -> [String: ProfileJourney] {
+        let profiles = network.profiles
+        guard !profiles.isEmpty else { return [:] }
+        func every(from start: Int) -> [ProfileJourney] {
+            stride(from: start, to: profiles.count, by: 2).map { Journeys.search(profiles[$0], in: network) }
+        }
+        let (even, odd) = Parallel.both({ every(from: 0) }, { every(from: 1) })
+        var byID: [String: ProfileJourney] = [:]
+        for (k, profile) in profiles.enumerated() where byID[profile.id] == nil {
+            byID[profile.id] = k % 2 == 0 ? even[k / 2] : odd[k / 2]
+        }
+        return byID
     }
 
     /// The `metrics` JSON of `shared/pathway-format.md` section 3, with the extra keys
@@ -245,6 +263,7 @@ public struct PathwayMetrics: Sendable {
                     ])
                 }),
         ]
+        object["profiles"] = profilesJSON
         if let betweenness {
             object["betweenness"] = .object(betweenness.mapValues { .double($0) })
             if let sources = betweennessSources, sources < services {
@@ -252,6 +271,23 @@ public struct PathwayMetrics: Sendable {
             }
         }
         return .object(object)
+    }
+}
+
+extension PathwayMetrics {
+    /// The `profiles` object of section 4: each profile's journey by profile id.
+    var profilesJSON: JSONValue {
+        .object(
+            profiles.mapValues { p in
+                .object([
+                    "served": .bool(p.served),
+                    "minReferrals": .optionalInt(p.minReferrals),
+                    "minBoundaries": .optionalInt(p.minBoundaries),
+                    "journey": .array(
+                        p.journey.map { .object(["service": .string($0.service), "meets": .strings($0.meets)]) }),
+                    "unmet": .optionalString(p.unmet),
+                ])
+            })
     }
 }
 

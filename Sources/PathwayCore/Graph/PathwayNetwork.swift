@@ -30,10 +30,16 @@ public struct PathwayNetwork: Sendable {
     public var functions: [Function]
     /// Routes whose `from` or `to` names no service, in file order.
     public var orphanedRoutes: [Route]
+    /// Each eligibility word, with the services that require it (as `providers`), in order
+    /// of first mention.
+    public var eligibility: [Function]
+    /// Patient profiles, to be followed through the graph.
+    public var profiles: [Profile]
 
     public init(
         title: String, graph: ServiceGraph, organisations: Int, sectors: Int, capacity: [Int],
-        inboundVolume: [Int], functions: [Function], orphanedRoutes: [Route]
+        inboundVolume: [Int], functions: [Function], orphanedRoutes: [Route],
+        eligibility: [Function] = [], profiles: [Profile] = []
     ) {
         self.title = title
         self.graph = graph
@@ -43,6 +49,8 @@ public struct PathwayNetwork: Sendable {
         self.inboundVolume = inboundVolume
         self.functions = functions
         self.orphanedRoutes = orphanedRoutes
+        self.eligibility = eligibility
+        self.profiles = profiles
     }
 
     public init(_ pathway: Pathway, graph: ServiceGraph? = nil) {
@@ -56,22 +64,47 @@ public struct PathwayNetwork: Sendable {
                 inbound[v] += pathway.routes[Int(graph.reverseArcRoutes[k])].volume ?? 0
             }
         }
-        var functionIndex: [String: Int] = [:]
-        var functions: [Function] = []
-        for (v, service) in pathway.services.enumerated() {
-            for word in service.functions {
-                if let k = functionIndex[word] {
-                    functions[k].providers.append(Int32(v))
-                } else {
-                    functionIndex[word] = functions.count
-                    functions.append(Function(word: word, providers: [Int32(v)]))
-                }
-            }
-        }
         self.init(
             title: pathway.title, graph: graph, organisations: pathway.organisations.count,
             sectors: Set(pathway.services.compactMap { sectorOf[$0.organisation] }).count,
             capacity: pathway.services.map { $0.capacity ?? -1 }, inboundVolume: inbound,
-            functions: functions, orphanedRoutes: pathway.orphanedRoutes)
+            functions: Self.index(pathway.services.map(\.functions)),
+            orphanedRoutes: pathway.orphanedRoutes,
+            eligibility: Self.index(pathway.services.map(\.eligibility)), profiles: pathway.profiles)
+    }
+
+    /// Each word of `words` (by service) with the services that list it, in order of first
+    /// mention.
+    static func index(_ words: [[String]]) -> [Function] {
+        var wordIndex: [String: Int] = [:]
+        var result: [Function] = []
+        for (v, list) in words.enumerated() {
+            for word in list {
+                if let k = wordIndex[word] {
+                    result[k].providers.append(Int32(v))
+                } else {
+                    wordIndex[word] = result.count
+                    result.append(Function(word: word, providers: [Int32(v)]))
+                }
+            }
+        }
+        return result
+    }
+
+    /// The network with `profiles` (from a profiles file) after its own.
+    ///
+    /// - Throws: ``PathwayLoadError`` at the place in the profiles file of a duplicate
+    ///   profile id or an entry that names no service.
+    public func adding(profiles extra: [Profile]) throws(PathwayLoadError) -> PathwayNetwork {
+        let lookup = graph.vertex
+        let problems = ProfileRules.problems(
+            adding: extra, to: profiles, hasService: { lookup[$0] != nil },
+            serviceIDs: { [graph] in graph.count <= 10_000 ? (0..<graph.count).map { graph.ids[$0] } : [] })
+        if !problems.isEmpty {
+            throw PathwayLoadError(problems: Array(problems.prefix(YAMLPathwayLoader.maximumProblems)))
+        }
+        var result = self
+        result.profiles += extra
+        return result
     }
 }

@@ -18,11 +18,47 @@ public enum YAMLPathwayLoader {
     }
 
     public static func load(text: String, file: String) throws(PathwayLoadError) -> Pathway {
+        let root = try compose(
+            text, file: file, expecting: "a pathway with 'pathway', 'organisations' and 'services'")
+        var reader = Reader(file: file)
+        let pathway = reader.pathway(root)
+        if !reader.problems.isEmpty {
+            throw PathwayLoadError(problems: Array(reader.problems.prefix(maximumProblems)))
+        }
+        return pathway!
+    }
+
+    /// Loads a profiles file (section 4): a file whose only top-level key is `profiles`.
+    /// Entries are checked against a pathway when the profiles are added to one
+    /// (``Pathway/adding(profiles:)``).
+    public static func loadProfiles(path: String) throws(PathwayLoadError) -> [Profile] {
+        let text = try TextInput.read(path, limit: maximumFileSize)
+        return try loadProfiles(text: text, file: path)
+    }
+
+    public static func loadProfiles(text: String, file: String) throws(PathwayLoadError) -> [Profile] {
+        let root = try compose(text, file: file, expecting: "a profiles file with 'profiles'")
+        var reader = Reader(file: file)
+        let profiles = reader.profilesFile(root)
+        if !reader.problems.isEmpty {
+            throw PathwayLoadError(problems: Array(reader.problems.prefix(maximumProblems)))
+        }
+        return profiles
+    }
+
+    /// Whether the YAML text is a profiles file: a mapping whose only key is `profiles`.
+    public static func isProfilesFile(text: String) -> Bool {
+        guard (try? YAMLSafetyScan.check(text, file: "")) != nil,
+            let root = try? Yams.compose(yaml: text), case .mapping(let mapping) = root
+        else { return false }
+        return mapping.count == 1 && mapping.keys.first?.string == "profiles"
+    }
+
+    /// The composed YAML of `text`, after the safety scan; empty files and files of only
+    /// comments are refused, saying what was `expecting`.
+    static func compose(_ text: String, file: String, expecting: String) throws(PathwayLoadError) -> Node {
         if text.allSatisfy({ $0.isWhitespace }) {
-            throw PathwayLoadError(
-                file: file, line: 1, column: 1,
-                "the file is empty: expected a pathway with 'pathway', 'organisations' and 'services'"
-            )
+            throw PathwayLoadError(file: file, line: 1, column: 1, "the file is empty: expected \(expecting)")
         }
         try YAMLSafetyScan.check(text, file: file)
         let root: Node?
@@ -35,16 +71,9 @@ public enum YAMLPathwayLoader {
         }
         guard let root, !isNull(root) else {
             throw PathwayLoadError(
-                file: file, line: 1, column: 1,
-                "the file holds no data (only comments?): expected a pathway with 'pathway',"
-                    + " 'organisations' and 'services'")
+                file: file, line: 1, column: 1, "the file holds no data (only comments?): expected \(expecting)")
         }
-        var reader = Reader(file: file)
-        let pathway = reader.pathway(root)
-        if !reader.problems.isEmpty {
-            throw PathwayLoadError(problems: Array(reader.problems.prefix(maximumProblems)))
-        }
-        return pathway!
+        return root
     }
 
     static func problem(from error: YamlError, file: String, text: String = "") -> PathwayLoadError.Problem {
@@ -207,8 +236,9 @@ private struct Reader {
     mutating func word(_ node: Node, key: String, in what: String) -> String? {
         guard let value = text(node, key: key, in: what) else { return nil }
         guard Identifiers.isKebabWord(value) else {
+            let kind = ["attributes", "eligibility"].contains(key) ? "a word" : "a function word"
             var message =
-                "'\(value)' is not a function word for '\(key)' in \(what):"
+                "'\(value)' is not \(kind) for '\(key)' in \(what):"
                 + " use kebab-case (lower-case words joined by '-')"
             if let suggestion = Identifiers.suggestion(for: value) {
                 message += " (e.g. '\(suggestion)')"
@@ -261,12 +291,21 @@ private struct Reader {
 
     mutating func pathway(_ root: Node) -> Pathway? {
         let what = "the pathway file"
+        if case .mapping(let mapping) = root, mapping.count == 1, let key = mapping.keys.first,
+            key.string == "profiles"
+        {
+            report(
+                key,
+                "this is a profiles file (its only key is 'profiles'), not a pathway: give it with"
+                    + " --profiles, beside a pathway")
+            return nil
+        }
         guard
             let top = fields(
                 root, of: what,
                 allowed: [
                     "pathway", "condition", "area", "as-of", "source", "notes", "organisations",
-                    "services", "routes",
+                    "services", "routes", "profiles",
                 ])
         else { return nil }
         let title = requiredText(top, "pathway", in: what + " (its title)", at: root)
@@ -324,11 +363,85 @@ private struct Reader {
                 if let route = route(node) { routes.append(route) }
             }
         }
+        var profiles: [Profile] = []
+        if let nodes = list(top["profiles"], key: "profiles", in: what) {
+            profiles = self.profiles(nodes)
+            problems += ProfileRules.problems(adding: profiles, to: [], services: Set(services.map(\.id)))
+        }
         guard let title, problems.isEmpty else { return nil }
         return Pathway(
             title: title, condition: condition, area: area, asOf: asOf, source: source,
             notes: notes, organisations: organisations, services: services, routes: routes,
-            file: file)
+            profiles: profiles, file: file)
+    }
+
+    /// The profiles of a profiles file: a mapping with the one key `profiles`.
+    mutating func profilesFile(_ root: Node) -> [Profile] {
+        let what = "a profiles file"
+        guard let top = fields(root, of: what, allowed: ["profiles"]) else { return [] }
+        guard let node = top["profiles"], !YAMLPathwayLoader.isNull(node) else {
+            report(root, "missing 'profiles' in \(what): expected a list of profiles")
+            return []
+        }
+        guard let nodes = list(node, key: "profiles", in: what) else { return [] }
+        if nodes.isEmpty { report(node, "'profiles' is empty: expected at least one profile") }
+        let profiles = self.profiles(nodes)
+        problems += ProfileRules.problems(adding: profiles, to: [], services: nil)
+        return profiles
+    }
+
+    mutating func profiles(_ nodes: [Node]) -> [Profile] {
+        nodes.compactMap { profile($0) }
+    }
+
+    mutating func profile(_ node: Node) -> Profile? {
+        let allowed = ["id", "name", "needs", "attributes", "entry", "share"]
+        guard let f = fields(node, of: "a profile", allowed: allowed) else { return nil }
+        let id = id(f["id"], key: "id", in: "a profile", at: node)
+        let what = id.map { "profile '\($0)'" } ?? "a profile"
+        let name = text(f["name"], key: "name", in: what)
+        var needs: [String] = []
+        if let items = list(f["needs"], key: "needs", in: what) {
+            if items.isEmpty { report(f["needs"]!, "'needs' is empty in \(what): expected one or more function words") }
+            needs = items.compactMap { word($0, key: "needs", in: what) }
+        } else if f["needs"] == nil || YAMLPathwayLoader.isNull(f["needs"]!) {
+            report(node, "missing 'needs' in \(what): expected one or more function words, in the order they are met")
+        }
+        var attributes: [String] = []
+        for item in list(f["attributes"], key: "attributes", in: what) ?? [] {
+            if let word = word(item, key: "attributes", in: what), !attributes.contains(word) {
+                attributes.append(word)
+            }
+        }
+        var entry: [String]?
+        if let items = list(f["entry"], key: "entry", in: what) {
+            if items.isEmpty {
+                report(f["entry"]!, "'entry' is empty in \(what): leave it out for every entry service")
+            }
+            entry = items.compactMap { self.id($0, key: "entry", in: what, at: $0) }
+        }
+        let share = fraction(f["share"], key: "share", in: what)
+        guard let id, !needs.isEmpty else { return nil }
+        return Profile(
+            id: id, name: name, needs: needs, attributes: attributes, entry: entry, share: share,
+            location: location(node), entryLocations: (f["entry"]?.sequence).map { $0.map(location) })
+    }
+
+    /// A number from 0 to 1, written unquoted.
+    mutating func fraction(_ node: Node?, key: String, in what: String) -> Double? {
+        guard let node, !YAMLPathwayLoader.isNull(node) else { return nil }
+        let expected = "expected a number from 0 to 1 for '\(key)' in \(what), found \(Self.describe(node))"
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string),
+            value.isFinite, scalar.string.allSatisfy({ "0123456789.eE+-".contains($0) })
+        else {
+            report(node, expected)
+            return nil
+        }
+        guard (0...1).contains(value) else {
+            report(node, expected)
+            return nil
+        }
+        return value
     }
 
     mutating func organisation(_ node: Node) -> Organisation? {
@@ -363,6 +476,7 @@ private struct Reader {
     {
         let allowed = [
             "id", "name", "organisation", "entry", "terminal", "functions", "capacity", "replaces",
+            "eligibility",
         ]
         guard let f = fields(node, of: "a service", allowed: allowed) else { return nil }
         let id = id(f["id"], key: "id", in: "a service", at: node)
@@ -398,11 +512,17 @@ private struct Reader {
                 replaces.append(replaced)
             }
         }
+        var eligibility: [String] = []
+        for item in list(f["eligibility"], key: "eligibility", in: what) ?? [] {
+            if let word = word(item, key: "eligibility", in: what), !eligibility.contains(word) {
+                eligibility.append(word)
+            }
+        }
         guard let id, let organisation else { return nil }
         return Service(
             id: id, name: name, organisation: organisation, entry: entry ?? false,
             terminal: terminal ?? false, functions: functions, capacity: capacity,
-            replaces: replaces, location: location(node))
+            replaces: replaces, eligibility: eligibility, location: location(node))
     }
 
     mutating func route(_ node: Node) -> Route? {

@@ -58,12 +58,14 @@ public struct Service: Sendable, Hashable, Codable {
     public var capacity: Int?
     /// In an "after" pathway: the services of the "before" pathway this one takes over.
     public var replaces: [String]
+    /// Words a patient must all have (a profile's `attributes`) for the service to accept them.
+    public var eligibility: [String]
     public var location: SourceLocation?
 
     public init(
         id: String, name: String? = nil, organisation: String, entry: Bool = false,
         terminal: Bool = false, functions: [String] = [], capacity: Int? = nil,
-        replaces: [String] = [], location: SourceLocation? = nil
+        replaces: [String] = [], eligibility: [String] = [], location: SourceLocation? = nil
     ) {
         self.id = id
         self.name = name ?? id
@@ -73,7 +75,41 @@ public struct Service: Sendable, Hashable, Codable {
         self.functions = functions
         self.capacity = capacity
         self.replaces = replaces
+        self.eligibility = eligibility
         self.location = location
+    }
+}
+
+/// One group of patients: what they need, in the order they need it, and what they are
+/// (`shared/pathway-format.md` section 4).
+public struct Profile: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    /// Function words, met in this order; at least one.
+    public var needs: [String]
+    /// Words that say what these patients are (`age-65-plus`), matched against eligibility.
+    public var attributes: [String]
+    /// The services where these patients present; nil for every entry service.
+    public var entry: [String]?
+    /// The share of the condition's patients, 0 to 1, if known.
+    public var share: Double?
+    public var location: SourceLocation?
+    /// Where each of `entry` was written, when loaded from a file.
+    public var entryLocations: [SourceLocation]?
+
+    public init(
+        id: String, name: String? = nil, needs: [String], attributes: [String] = [],
+        entry: [String]? = nil, share: Double? = nil, location: SourceLocation? = nil,
+        entryLocations: [SourceLocation]? = nil
+    ) {
+        self.id = id
+        self.name = name ?? id
+        self.needs = needs
+        self.attributes = attributes
+        self.entry = entry
+        self.share = share
+        self.location = location
+        self.entryLocations = entryLocations
     }
 }
 
@@ -123,13 +159,15 @@ public struct Pathway: Sendable, Hashable, Codable {
     public var organisations: [Organisation]
     public var services: [Service]
     public var routes: [Route]
+    /// Patient profiles: the pathway's own, then those of any profiles file added to it.
+    public var profiles: [Profile]
     /// The file (or folder, for the CSV pair) the pathway was loaded from.
     public var file: String?
 
     public init(
         title: String, condition: String? = nil, area: String? = nil, asOf: String? = nil,
         source: String? = nil, notes: String? = nil, organisations: [Organisation],
-        services: [Service], routes: [Route] = [], file: String? = nil
+        services: [Service], routes: [Route] = [], profiles: [Profile] = [], file: String? = nil
     ) {
         self.title = title
         self.condition = condition
@@ -140,6 +178,7 @@ public struct Pathway: Sendable, Hashable, Codable {
         self.organisations = organisations
         self.services = services
         self.routes = routes
+        self.profiles = profiles
         self.file = file
     }
 }

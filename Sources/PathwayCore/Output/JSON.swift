@@ -93,7 +93,7 @@ public enum JSONValue: Sendable, Equatable {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    private func write(to out: inout [UInt8], indent: Int, parallelDepth: Int = 0) {
+    func write(to out: inout [UInt8], indent: Int, parallelDepth: Int = 0) {
         switch self {
         case .null: Self.append("null", &out)
         case .bool(let b): Self.append(b ? "true" : "false", &out)

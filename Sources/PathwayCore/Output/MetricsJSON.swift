@@ -80,6 +80,7 @@ extension PathwayMetrics {
                 }
             ),
             ("functions", { [functions] out in Self.functions(functions, &out) }),
+            ("profiles", { [profilesJSON] in profilesJSON.write(to: &$0, indent: 2) }),
         ]
         if let betweenness {
             members.append(
