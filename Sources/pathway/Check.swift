@@ -26,15 +26,17 @@ extension PathwayCommand {
         @Flag(help: "Fail (exit 1) on warnings as well as errors: for use in CI of pathway repositories.")
         var strict = false
 
+        @OptionGroup var profileOptions: ProfilesOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let files = PathwayFiles.expand(paths)
+            let profiles = try profileOptions.load()
+            let files = PathwayFiles.expand(paths, profiles: true)
             if files.isEmpty {
                 printError("error: no pathway files found in \(paths.joined(separator: ", "))")
                 throw Exit.dataError
             }
-            let outcome = PathwayCheck.check(files)
+            let outcome = PathwayCheck.check(files, profiles: profiles)
             if output.json {
                 try emit(CheckReport.json(outcome.findings).serialized())
             } else {

@@ -32,8 +32,13 @@ extension PathwayCommand {
                 Example: pathway diff pathways/dementia-london-before.yaml \\
                            pathways/dementia-london-after.yaml --diagram london-diff.svg
 
-                Exit status: with --exit-code, 1 when the after pathway has orphaned routes or
-                lost onward referrals (for the CI of a pathway repository), else 0; without it,
+                Patient profiles (each side's own, and --profiles FILE on both sides, so one
+                population is held against both): how each profile's fewest referrals and
+                boundaries moved, and the profiles served before and not after.
+
+                Exit status: with --exit-code, 1 when the after pathway has orphaned routes,
+                lost onward referrals or a profile no longer served (for the CI of a pathway
+                repository), else 0; without it,
                 0 whatever the difference. 64 for a mistake in the command line; 65 when an
                 input does not load or a diagram cannot be drawn; 73 when an output cannot be
                 written (an input is never written over).
@@ -46,9 +51,10 @@ extension PathwayCommand {
         @Argument(help: "The pathway after the redesign.")
         var after: String
 
+        @OptionGroup var profileOptions: ProfilesOption
         @OptionGroup var output: OutputOptions
 
-        @Flag(help: "Exit 1 when the after pathway has orphaned routes or lost onward referrals.")
+        @Flag(help: "Exit 1 when the after pathway has orphaned routes, lost onward referrals or lost profiles.")
         var exitCode = false
 
         @Option(help: "Also draw the difference to this file (.svg, .png, .pdf or .dot).")
@@ -79,8 +85,9 @@ extension PathwayCommand {
         }
 
         func run() throws {
-            let old = try loadOrExit(before)
-            let new = try loadOrExit(after)
+            let profiles = try profileOptions.load()
+            let old = try loadOrExit(before, profiles: profiles)
+            let new = try loadOrExit(after, profiles: profiles)
             let diff = PathwayDiff(before: old, after: new)
 
             // Draw everything first, then write: a failure leaves no file half-done.
@@ -105,7 +112,9 @@ extension PathwayCommand {
                     throw drawingFailed(error, file: "\(before) → \(after)")
                 }
             }
-            for drawing in drawings { try writeWhole(drawing.bytes, to: drawing.path, inputs: [before, after]) }
+            for drawing in drawings {
+                try writeWhole(drawing.bytes, to: drawing.path, inputs: [before, after] + profileOptions.inputs)
+            }
 
             if output.json {
                 try emit(DiffReport.json(diff).serialized())

@@ -18,6 +18,11 @@ extension PathwayCommand {
                 between other services that pass through it; exact up to 10,000 services,
                 estimated from 1,000 sampled sources beyond, with 'betweennessSources').
 
+                Patient profiles (the pathway's own 'profiles', and those of --profiles FILE)
+                are followed through the pathway: whether each mix of needs gets through, in
+                order, at services that accept it, and with how few referrals and
+                organisation boundaries ('profiles' in --json; see also 'pathway journeys').
+
                 Example: pathway metrics pathways/dementia-london-after.yaml
                          pathway metrics --json services-folder/
 
@@ -31,15 +36,17 @@ extension PathwayCommand {
         @Flag(help: "Leave out betweenness (the slowest metric on very large networks).")
         var noBetweenness = false
 
+        @OptionGroup var profileOptions: ProfilesOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
+            let profiles = try profileOptions.load()
             if output.json {
                 // Only the numbers: read the pathway as columns, which is fastest.
                 keepFreedMemory()
                 let network: PathwayNetwork
                 do {
-                    network = try PathwayFiles.loadNetwork(path)
+                    network = try PathwayFiles.loadNetwork(path).adding(profiles: profiles)
                 } catch {
                     printError(error.description)
                     throw Exit.dataError
@@ -50,7 +57,7 @@ extension PathwayCommand {
                 // Done: the process's memory goes back with it, without freeing each array.
                 Foundation.exit(0)
             } else {
-                let pathway = try loadOrExit(path)
+                let pathway = try loadOrExit(path, profiles: profiles)
                 let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
                 try emit(MetricsReport.text(metrics, pathway: pathway))
             }

@@ -35,14 +35,41 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Loads one pathway, or prints why not and exits with the data-error status.
-func loadOrExit(_ path: String) throws -> Pathway {
+/// Loads one pathway with `profiles` added to its own, or prints why not and exits with the
+/// data-error status.
+func loadOrExit(_ path: String, profiles: [Profile] = []) throws -> Pathway {
     do {
-        return try PathwayFiles.load(path)
+        return try PathwayFiles.load(path).adding(profiles: profiles)
     } catch {
         printError(error.description)
         throw Exit.dataError
     }
+}
+
+/// `--profiles FILE`: patient profiles to hold against the pathway, beside its own.
+struct ProfilesOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A profiles file (YAML whose only key is 'profiles'): its patient profiles are added to the"
+                + " pathway's own, so one population can be held against both sides of a redesign.",
+            valueName: "file"))
+    var profiles: String?
+
+    /// The profiles of the file (none without `--profiles`), or prints why not and exits with
+    /// the data-error status.
+    func load() throws -> [Profile] {
+        guard let profiles else { return [] }
+        do {
+            return try YAMLPathwayLoader.loadProfiles(path: profiles)
+        } catch {
+            printError(error.description)
+            throw Exit.dataError
+        }
+    }
+
+    /// The file, as an input no output may overwrite.
+    var inputs: [String] { profiles.map { [$0] } ?? [] }
 }
 
 /// Prints why a diagram of `file` could not be drawn, with the options to try when the command

@@ -6,7 +6,8 @@ struct PathwayCommand: ParsableCommand {
         commandName: "pathway",
         abstract: "See, measure and compare health and social-care referral pathways.",
         subcommands: [
-            Check.self, Metrics.self, EntryPoints.self, Diff.self, Report.self, Render.self, Diagrams.self, Import.self,
+            Check.self, Metrics.self, EntryPoints.self, Journeys.self, Diff.self, Report.self, Render.self,
+            Diagrams.self, Import.self,
             RenderWorkerCommand.self,
         ]
     )

@@ -60,6 +60,7 @@ extension PathwayCommand {
         var layout: String = "auto"
 
         @OptionGroup var time: TimeLimitOption
+        @OptionGroup var profileOptions: ProfilesOption
 
         /// The engine the user named, or nil for auto.
         var engine: LayoutEngine? {
@@ -74,7 +75,7 @@ extension PathwayCommand {
         }
 
         func run() throws {
-            let pathway = try loadOrExit(path)
+            let pathway = try loadOrExit(path, profiles: try profileOptions.load())
             let view = try drawing.view(for: pathway)
             let options = Drawing.Options(view: view, engine: engine, lanes: drawing.lanes, paper: drawing.paper)
             let format = try DiagramFormat.named(format, output: output)
@@ -85,7 +86,7 @@ extension PathwayCommand {
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }
-            try writeWhole(drawn.bytes, to: output, inputs: [path])
+            try writeWhole(drawn.bytes, to: output, inputs: [path] + profileOptions.inputs)
             if let readability = drawn.readability, !readability.readable {
                 let better = Drawing.readableView(of: pathway, on: readability.paper, besides: view)
                 printError(

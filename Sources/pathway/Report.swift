@@ -43,13 +43,15 @@ extension PathwayCommand {
         var output: String
 
         @OptionGroup var time: TimeLimitOption
+        @OptionGroup var profileOptions: ProfilesOption
 
         func run() throws {
-            let first = try loadOrExit(pathway)
+            let profiles = try profileOptions.load()
+            let first = try loadOrExit(pathway, profiles: profiles)
             let page: String
             do {
                 if let after {
-                    let second = try loadOrExit(after)
+                    let second = try loadOrExit(after, profiles: profiles)
                     page = try Drawing.reportPage(
                         PathwayDiff(before: first, after: second), worker: time.worker(for: [first, second]))
                 } else {
@@ -58,7 +60,8 @@ extension PathwayCommand {
             } catch let error as DrawingError {
                 throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)
             }
-            try writeWhole(Array(page.utf8), to: output, inputs: [pathway] + (after.map { [$0] } ?? []))
+            try writeWhole(
+                Array(page.utf8), to: output, inputs: [pathway] + (after.map { [$0] } ?? []) + profileOptions.inputs)
         }
     }
 }

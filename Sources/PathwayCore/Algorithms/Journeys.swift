@@ -25,13 +25,20 @@ public struct ProfileJourney: Sendable, Equatable {
     public var unmet: String?
     /// The needs met on the way to ``unmet`` (all of them when served).
     public var needsMet: Int
+    /// When not served: the services a patient can reach with ``needsMet`` needs met, sorted
+    /// by id; the furthest the profile gets.
+    public var furthest: [String]
 
-    public init(minReferrals: Int?, minBoundaries: Int?, journey: [Step], unmet: String?, needsMet: Int) {
+    public init(
+        minReferrals: Int?, minBoundaries: Int?, journey: [Step], unmet: String?, needsMet: Int,
+        furthest: [String] = []
+    ) {
         self.minReferrals = minReferrals
         self.minBoundaries = minBoundaries
         self.journey = journey
         self.unmet = unmet
         self.needsMet = needsMet
+        self.furthest = furthest
     }
 }
 
@@ -131,8 +138,11 @@ public enum Journeys {
             }
         }
         guard final >= 0 else {
+            // Every reachable state was visited: those with the most needs met are the furthest.
+            let furthest = Set(queue.lazy.filter { $0 % width == mostMet }.map { $0 / width })
             return ProfileJourney(
-                minReferrals: nil, minBoundaries: nil, journey: [], unmet: needs[mostMet], needsMet: mostMet)
+                minReferrals: nil, minBoundaries: nil, journey: [], unmet: needs[mostMet], needsMet: mostMet,
+                furthest: furthest.map { graph.ids[$0] }.sorted())
         }
         var path: [Int] = []
         var state = final

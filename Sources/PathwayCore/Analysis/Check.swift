@@ -60,6 +60,10 @@ public enum PathwayCheck {
         ("over-capacity", .warning, "inbound referral volume exceeds the service's capacity"),
         ("multiple-points-of-entry", .info, "patients can first reach a function at several services"),
         ("referral-loop", .info, "services that can refer patients round in a circle"),
+        (
+            "unserved-profile", .warning,
+            "a patient profile has no journey: the message names the first need it cannot meet"
+        ),
     ]
 
     /// What checking a set of pathway files found.
@@ -78,13 +82,18 @@ public enum PathwayCheck {
         }
     }
 
-    /// Loads and checks each of `files` in turn; a file that does not load is a finding, not
-    /// the end of the check.
-    public static func check(_ files: [String]) -> Outcome {
+    /// Loads and checks each of `files` in turn, with `profiles` (from `--profiles`) added to
+    /// each pathway; a file that does not load is a finding, not the end of the check. A
+    /// profiles file among `files` is checked on its own: that it loads.
+    public static func check(_ files: [String], profiles: [Profile] = []) -> Outcome {
         var outcome = Outcome()
         for file in files {
             do throws(PathwayLoadError) {
-                let pathway = try PathwayFiles.load(file)
+                if file.hasSuffix(".yaml") || file.hasSuffix(".yml"), PathwayFiles.isProfilesFile(file) {
+                    _ = try YAMLPathwayLoader.loadProfiles(path: file)
+                    continue
+                }
+                let pathway = try PathwayFiles.load(file).adding(profiles: profiles)
                 let metrics = PathwayMetrics(pathway, betweenness: false)
                 outcome.findings += findings(pathway, metrics: metrics)
                 outcome.measured.append((file, metrics))
@@ -195,6 +204,20 @@ public enum PathwayCheck {
                 Finding(
                     severity: .info, rule: "referral-loop", message: text, file: serviceFile,
                     line: loop.compactMap(line(of:)).min(), services: loop))
+        }
+        for profile in pathway.profiles {
+            guard let journey = metrics.profiles[profile.id], !journey.served, let unmet = journey.unmet else {
+                continue
+            }
+            let who = profile.name == profile.id ? "'\(profile.id)'" : "'\(profile.id)' (\(profile.name))"
+            let before = profile.needs.prefix(journey.needsMet)
+            found.append(
+                Finding(
+                    severity: .warning, rule: "unserved-profile",
+                    message: "profile \(who) cannot get through the pathway: no journey meets \(unmet)"
+                        + (before.isEmpty ? "" : " after " + before.joined(separator: ", ")),
+                    file: profile.location?.file ?? file, line: profile.location?.line,
+                    column: profile.location?.column, services: []))
         }
         return found.enumerated().sorted { a, b in
             if a.element.file != b.element.file { return a.element.file < b.element.file }

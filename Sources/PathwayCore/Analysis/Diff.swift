@@ -81,6 +81,15 @@ public struct PathwayDiff: Sendable {
         public var changes: [FieldChange]
     }
 
+    /// A patient profile of either side, and its journey on each (nil where that side has no
+    /// such profile).
+    public struct ProfileChange: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var before: ProfileJourney?
+        public var after: ProfileJourney?
+    }
+
     public var before: Pathway
     public var after: Pathway
     public var beforeMetrics: PathwayMetrics
@@ -113,6 +122,11 @@ public struct PathwayDiff: Sendable {
     public var orphanedRoutes: [Route]
     /// Sorted by service, then function.
     public var lostReach: [LostReach]
+    /// Every profile of either side, by id.
+    public var profiles: [ProfileChange]
+    /// Profiles of both sides served before and not after, sorted. (A profile only the before
+    /// side has is not compared: it is in ``profiles`` with no `after`.)
+    public var lostProfiles: [String]
 
     public init(before: Pathway, after: Pathway) {
         self.before = before
@@ -222,11 +236,21 @@ public struct PathwayDiff: Sendable {
         orphanedRoutes = after.orphanedRoutes
         lostReach = PathwayDiff.lostReach(
             before: before, beforeGraph: beforeGraph, after: after, afterGraph: afterGraph, replacedBy: replacedBy)
+
+        var names: [String: String] = [:]
+        for profile in before.profiles + after.profiles where names[profile.id] == nil {
+            names[profile.id] = profile.name
+        }
+        let (beforeJourneys, afterJourneys) = (beforeMetrics.profiles, afterMetrics.profiles)
+        profiles = names.keys.sorted().map { id in
+            ProfileChange(id: id, name: names[id]!, before: beforeJourneys[id], after: afterJourneys[id])
+        }
+        lostProfiles = profiles.filter { $0.before?.served == true && $0.after?.served == false }.map(\.id)
     }
 
     /// Whether the after pathway leaves a gap a pathway repository's CI should stop on: an
-    /// orphaned route or a lost onward referral.
-    public var hasGaps: Bool { !orphanedRoutes.isEmpty || !lostReach.isEmpty }
+    /// orphaned route, a lost onward referral or a patient profile no longer served.
+    public var hasGaps: Bool { !orphanedRoutes.isEmpty || !lostReach.isEmpty || !lostProfiles.isEmpty }
 
     public static func changes(_ a: Service, _ b: Service) -> [FieldChange] {
         var changes: [FieldChange] = []
@@ -261,7 +285,8 @@ public struct PathwayDiff: Sendable {
     static func metricChanges(_ a: PathwayMetrics, _ b: PathwayMetrics) -> [MetricChange] {
         guard case .object(let x) = a.json, case .object(let y) = b.json else { return [] }
         var out: [MetricChange] = []
-        for key in x.keys.sorted() where key != "pathway" && key != "functions" && !key.hasPrefix("betweenness") {
+        for key in x.keys.sorted()
+        where key != "pathway" && key != "functions" && key != "profiles" && !key.hasPrefix("betweenness") {
             let (p, q) = (x[key]!, y[key] ?? .null)
             out.append(MetricChange(key: key, before: p, after: q))
             if case .array(let l) = p, case .array(let r) = q {

@@ -41,13 +41,20 @@ public enum PathwayFiles {
         return PathwayNetwork(try load(path))
     }
 
+    /// Whether the YAML file at `path` is a profiles file (section 4) rather than a pathway.
+    public static func isProfilesFile(_ path: String) -> Bool {
+        guard let text = try? TextInput.read(path, limit: YAMLPathwayLoader.maximumFileSize) else { return false }
+        return YAMLPathwayLoader.isProfilesFile(text: text[...])
+    }
+
     static func isCSVFolder(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("services.csv"))
     }
 
     /// The pathways named by `paths`: files as given, and for each folder that is not a CSV
     /// pair, the YAML files and CSV-pair folders inside it (searched recursively), sorted.
-    public static func expand(_ paths: [String]) -> [String] {
+    /// Profiles files found in folders are left out unless `profiles`.
+    public static func expand(_ paths: [String], profiles: Bool = false) -> [String] {
         var result: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -63,7 +70,7 @@ public enum PathwayFiles {
                 let full = (path as NSString).appendingPathComponent(relative)
                 let ext = (relative as NSString).pathExtension.lowercased()
                 if ext == "yaml" || ext == "yml" {
-                    found.append(full)
+                    if profiles || !isProfilesFile(full) { found.append(full) }
                 } else if (relative as NSString).lastPathComponent == "services.csv" {
                     found.append((full as NSString).deletingLastPathComponent)
                 }

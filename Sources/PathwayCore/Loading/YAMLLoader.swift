@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Loads a pathway from the YAML format of `shared/pathway-format.md` section 1.
@@ -46,12 +47,19 @@ public enum YAMLPathwayLoader {
         return profiles
     }
 
-    /// Whether the YAML text is a profiles file: a mapping whose only key is `profiles`.
-    public static func isProfilesFile(text: String) -> Bool {
-        guard (try? YAMLSafetyScan.check(text, file: "")) != nil,
-            let root = try? Yams.compose(yaml: text), case .mapping(let mapping) = root
-        else { return false }
-        return mapping.count == 1 && mapping.keys.first?.string == "profiles"
+    /// Whether the YAML text is a profiles file: its only top-level key is `profiles`. Read
+    /// from the lines that start a top-level key, without parsing, to sort the files of a
+    /// folder; loading says what is wrong with a file that only looks like one.
+    public static func isProfilesFile(text: Substring) -> Bool {
+        var keys: Set<Substring> = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let first = line.first, first.isLetter || first == "\"" || first == "'",
+                let colon = line.firstIndex(of: ":")
+            else { continue }
+            keys.insert(line[..<colon].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\"", "'"])[...])
+            if keys.count > 1 { return false }
+        }
+        return keys == ["profiles"]
     }
 
     /// The composed YAML of `text`, after the safety scan; empty files and files of only

@@ -25,6 +25,7 @@ public enum PathwayYAMLWriter {
             if !s.functions.isEmpty { out += "    functions: [\(s.functions.joined(separator: ", "))]\n" }
             if let capacity = s.capacity { out += "    capacity: \(capacity)\n" }
             if !s.replaces.isEmpty { out += "    replaces: [\(s.replaces.joined(separator: ", "))]\n" }
+            if !s.eligibility.isEmpty { out += "    eligibility: [\(s.eligibility.joined(separator: ", "))]\n" }
         }
         if !p.routes.isEmpty {
             out += "\nroutes:\n"
@@ -34,6 +35,17 @@ public enum PathwayYAMLWriter {
                 if r.kind != .formal { out += "    kind: \(r.kind.rawValue)\n" }
                 if let volume = r.volume { out += "    volume: \(volume)\n" }
                 if let note = r.note { out += "    note: \(quote(note))\n" }
+            }
+        }
+        if !p.profiles.isEmpty {
+            out += "\nprofiles:\n"
+            for q in p.profiles {
+                out += "  - id: \(q.id)\n"
+                if q.name != q.id { out += "    name: \(quote(q.name))\n" }
+                out += "    needs: [\(q.needs.joined(separator: ", "))]\n"
+                if !q.attributes.isEmpty { out += "    attributes: [\(q.attributes.joined(separator: ", "))]\n" }
+                if let entry = q.entry { out += "    entry: [\(entry.joined(separator: ", "))]\n" }
+                if let share = q.share { out += "    share: \(share)\n" }
             }
         }
         return out

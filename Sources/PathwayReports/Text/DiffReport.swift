@@ -58,7 +58,44 @@ public enum DiffReport {
                         "path": .strings($0.path), "reason": .string($0.reason),
                     ])
                 }),
+            "profiles": .object(
+                Dictionary(
+                    uniqueKeysWithValues: diff.profiles.map { change in
+                        func side(_ j: ProfileJourney?) -> JSONValue {
+                            guard let j else { return .null }
+                            return .object([
+                                "served": .bool(j.served), "minReferrals": .optionalInt(j.minReferrals),
+                                "minBoundaries": .optionalInt(j.minBoundaries),
+                            ])
+                        }
+                        return (change.id, .object(["before": side(change.before), "after": side(change.after)]))
+                    })),
+            "lostProfiles": .strings(diff.lostProfiles),
         ])
+    }
+
+    /// A headline for each profile whose journey changed: "dementia with physical health
+    /// problems: 1 → 2 referrals", "no longer served: …", "now served: …".
+    static func profileHeadlines(_ diff: PathwayDiff) -> [String] {
+        var lines: [String] = []
+        for change in diff.profiles {
+            guard let before = change.before, let after = change.after else { continue }
+            let who = change.name.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let lower = who.prefix(1).lowercased() + who.dropFirst()
+            if before.served && !after.served {
+                lines.append("no longer served: \(lower) (no journey meets \(after.unmet ?? "?"))")
+            } else if !before.served && after.served {
+                lines.append("now served: \(lower) (\(count(after.minReferrals ?? 0, "referral")))")
+            } else if let a = before.minReferrals, let b = after.minReferrals {
+                var parts: [String] = []
+                if a != b { parts.append("\(a) → \(count(b, "referral"))") }
+                if let c = before.minBoundaries, let d = after.minBoundaries, c != d {
+                    parts.append("\(c) → \(d) organisation \(d == 1 ? "boundary" : "boundaries")")
+                }
+                if !parts.isEmpty { lines.append("\(lower): " + parts.joined(separator: ", ")) }
+            }
+        }
+        return lines
     }
 
     /// The headline changes, one plain sentence each, most important first.
@@ -116,6 +153,7 @@ public enum DiffReport {
                 "onward referrals lost: \(diff.lostReach.count) (\(count(services, "service")) can no longer reach "
                     + "a function they reached before: \(functions.joined(separator: ", ")))")
         }
+        lines += profileHeadlines(diff)
         return lines
     }
 

@@ -61,6 +61,7 @@ public enum MetricsReport {
             "Orphaned routes (name a service that does not exist): "
             + (m.orphanedRoutes.isEmpty
                 ? "none" : m.orphanedRoutes.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")) + ".\n"
+        out += ProfileReport.section(m, pathway: pathway)
         return out
     }
 
