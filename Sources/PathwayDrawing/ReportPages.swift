@@ -46,7 +46,25 @@ extension Drawing {
                     ))
             }
         }
-        return views + focus
+        // The journeys that changed, most changed first: a lost profile, then the most referrals added.
+        var journeys: [(rank: Int, view: PathwayView, caption: String)] = []
+        for change in diff.profiles {
+            guard let b = change.before, let a = change.after else { continue }
+            let rank: Int
+            if b.served && !a.served {
+                rank = 1_000
+            } else if let x = b.minReferrals, let y = a.minReferrals, x != y {
+                rank = abs(y - x)
+            } else {
+                continue
+            }
+            let counts =
+                a.served
+                ? "\(b.minReferrals.map(String.init) ?? "none") → \(a.minReferrals!) referrals" : "no longer served"
+            journeys.append((rank, .profile(change.id), "The journey of \(change.name) after the redesign: \(counts)"))
+        }
+        let changed = journeys.sorted { $0.rank > $1.rank }.prefix(3).map { ($0.view, $0.caption) }
+        return views + focus + changed
     }
 
     /// The HTML report of a redesign (``HTMLReport/page(_:figures:)``): the views that read on a

@@ -66,7 +66,7 @@ extension PathwayCommand {
         @Option(help: "Also draw the after pathway, laid out as the difference is.")
         var afterDiagram: String?
 
-        @Option(help: "The view the diagrams draw: services, organisations, function:F or focus:S[:DEPTH].")
+        @Option(help: "The view the diagrams draw: services, organisations, function:F, focus:S[:DEPTH] or profile:P.")
         var view = "services"
 
         @OptionGroup var time: TimeLimitOption

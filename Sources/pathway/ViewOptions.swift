@@ -6,7 +6,7 @@ import PathwayReports
 
 /// Options for commands that draw a view of a pathway.
 struct ViewOptions: ParsableArguments {
-    @Option(help: "services, organisations, function:F or focus:S[:DEPTH] (default: services).")
+    @Option(help: "services, organisations, function:F, focus:S[:DEPTH] or profile:P (default: services).")
     var view = "services"
 
     @Option(help: "Fit the drawing to a sheet: a4, a3 or letter, with -landscape (the default) or -portrait.")
@@ -20,7 +20,8 @@ struct ViewOptions: ParsableArguments {
         that refer to each other, with summed volumes); function:F (the entries, the points of \
         entry and providers of F, and the services on shortest paths between them); \
         focus:S[:DEPTH] (S, who refers to it and where it refers on, DEPTH referrals each way, 1 \
-        unless given). With --page the drawing is scaled to the sheet, and a view whose text \
+        unless given); profile:P (the journey of patient profile P, each service marked with its \
+        step and the needs met there). With --page the drawing is scaled to the sheet, and a view whose text \
         would print smaller than 8 pt is named, with one that reads.
         """
 

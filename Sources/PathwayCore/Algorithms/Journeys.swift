@@ -25,13 +25,15 @@ public struct ProfileJourney: Sendable, Equatable {
     public var unmet: String?
     /// The needs met on the way to ``unmet`` (all of them when served).
     public var needsMet: Int
-    /// When not served: the services a patient can reach with ``needsMet`` needs met, sorted
-    /// by id; the furthest the profile gets.
+    /// When not served: the services where the last need a patient can meet (need number
+    /// ``needsMet``) is met, sorted by id; none when not even the first can be met.
     public var furthest: [String]
+    /// When not served: a shortest walk from an entry to the first of ``furthest``.
+    public var partial: [Step]
 
     public init(
         minReferrals: Int?, minBoundaries: Int?, journey: [Step], unmet: String?, needsMet: Int,
-        furthest: [String] = []
+        furthest: [String] = [], partial: [Step] = []
     ) {
         self.minReferrals = minReferrals
         self.minBoundaries = minBoundaries
@@ -39,6 +41,7 @@ public struct ProfileJourney: Sendable, Equatable {
         self.unmet = unmet
         self.needsMet = needsMet
         self.furthest = furthest
+        self.partial = partial
     }
 }
 
@@ -138,31 +141,49 @@ public enum Journeys {
             }
         }
         guard final >= 0 else {
-            // Every reachable state was visited: those with the most needs met are the furthest.
-            let furthest = Set(queue.lazy.filter { $0 % width == mostMet }.map { $0 / width })
+            // Every reachable state was visited. The furthest services are those where the
+            // last need a patient can meet is met; the partial journey is a shortest walk to
+            // the first of them.
+            var furthest: Set<Int> = []
+            var first = -1
+            if mostMet > 0 {
+                for state in queue where state % width == mostMet {
+                    let before = parent[state]
+                    guard before < 0 || before % width < mostMet else { continue }
+                    furthest.insert(state / width)
+                    if first < 0 { first = state }
+                }
+            }
             return ProfileJourney(
                 minReferrals: nil, minBoundaries: nil, journey: [], unmet: needs[mostMet], needsMet: mostMet,
-                furthest: furthest.map { graph.ids[$0] }.sorted())
+                furthest: furthest.map { graph.ids[$0] }.sorted(),
+                partial: first < 0 ? [] : steps(to: first, parent: parent, width: width, graph: graph, needs: needs))
         }
+        let journey = steps(to: final, parent: parent, width: width, graph: graph, needs: needs)
+        parent = []
+        return ProfileJourney(
+            minReferrals: journey.count - 1,
+            minBoundaries: fewestBoundaries(graph, starts: starts, width: width, accepts: accepts, closure: closure),
+            journey: journey, unmet: nil, needsMet: k)
+    }
+
+    /// The walk that reached `state`, read back through `parent`, as steps with the needs met
+    /// at each.
+    static func steps(to state: Int, parent: [Int], width: Int, graph: ServiceGraph, needs: [String])
+        -> [ProfileJourney.Step]
+    {
         var path: [Int] = []
-        var state = final
+        var state = state
         while state >= 0 {
             path.append(state)
             state = parent[state]
         }
-        path.reverse()
-        var journey: [ProfileJourney.Step] = []
         var met = 0
-        for state in path {
+        return path.reversed().map { state in
             let j = state % width
-            journey.append(.init(service: graph.ids[state / width], meets: Array(needs[met..<j])))
-            met = j
+            defer { met = j }
+            return ProfileJourney.Step(service: graph.ids[state / width], meets: Array(needs[met..<j]))
         }
-        parent = []
-        return ProfileJourney(
-            minReferrals: path.count - 1,
-            minBoundaries: fewestBoundaries(graph, starts: starts, width: width, accepts: accepts, closure: closure),
-            journey: journey, unmet: nil, needsMet: k)
     }
 
     /// The 0-1 breadth-first search: the fewest boundary-crossing routes to a state with every

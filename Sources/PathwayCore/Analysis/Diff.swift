@@ -122,7 +122,8 @@ public struct PathwayDiff: Sendable {
     public var orphanedRoutes: [Route]
     /// Sorted by service, then function.
     public var lostReach: [LostReach]
-    /// Every profile of either side, by id.
+    /// Every profile of either side, in the order of the before side's profiles, then the
+    /// after side's others.
     public var profiles: [ProfileChange]
     /// Profiles of both sides served before and not after, sorted. (A profile only the before
     /// side has is not compared: it is in ``profiles`` with no `after`.)
@@ -237,15 +238,14 @@ public struct PathwayDiff: Sendable {
         lostReach = PathwayDiff.lostReach(
             before: before, beforeGraph: beforeGraph, after: after, afterGraph: afterGraph, replacedBy: replacedBy)
 
-        var names: [String: String] = [:]
-        for profile in before.profiles + after.profiles where names[profile.id] == nil {
-            names[profile.id] = profile.name
-        }
+        var seen: Set<String> = []
         let (beforeJourneys, afterJourneys) = (beforeMetrics.profiles, afterMetrics.profiles)
-        profiles = names.keys.sorted().map { id in
-            ProfileChange(id: id, name: names[id]!, before: beforeJourneys[id], after: afterJourneys[id])
+        profiles = (before.profiles + after.profiles).filter { seen.insert($0.id).inserted }.map { profile in
+            ProfileChange(
+                id: profile.id, name: profile.name, before: beforeJourneys[profile.id], after: afterJourneys[profile.id]
+            )
         }
-        lostProfiles = profiles.filter { $0.before?.served == true && $0.after?.served == false }.map(\.id)
+        lostProfiles = profiles.filter { $0.before?.served == true && $0.after?.served == false }.map(\.id).sorted()
     }
 
     /// Whether the after pathway leaves a gap a pathway repository's CI should stop on: an

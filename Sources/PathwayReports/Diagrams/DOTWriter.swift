@@ -367,7 +367,7 @@ public enum DOTWriter {
         if shapes.contains(.terminal) { key("terminal service: octagon") }
         let roles = Set(diagram.nodes.map(\.role))
         if roles.contains(.pointOfEntry) { key("black border: a point of entry") }
-        if roles.contains(.subject) { key("black border: the service in focus") }
+        if roles.contains(.subject) { key("black border: \(diagram.subjectMeaning)") }
         if roles.contains(.context) { key("white: on the way there") }
         key("line weight: referrals a year")
         if diagram.edges.contains(where: \.informal) { key("dashed line: informal route") }

@@ -183,6 +183,8 @@ public struct Diagram: Sendable, Equatable {
     /// The size of the arrows' labels, in points: small where a diagram has many, larger in a
     /// view of a few boxes that is to be read on a page.
     public var edgeFontSize = 8.0
+    /// What a black border means in the legend.
+    public var subjectMeaning = "the service in focus"
 
     /// The smallest text the diagram is drawn with, in points: its arrows' labels when it has
     /// any, else its boxes' names.

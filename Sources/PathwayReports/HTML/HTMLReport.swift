@@ -51,6 +51,7 @@ public enum HTMLReport {
         body += figures(drawn)
         body += metricsTable(before: nil, after: metrics)
         body += functionsTable(before: nil, after: metrics, names: names([pathway]))
+        body += patientsTable(pathway.profiles.map { ($0.id, $0.name, nil, metrics.profiles[$0.id]) }, pathway: pathway)
         body += findings(metrics, lost: nil, names: names([pathway]))
         body += provenance([("Pathway", pathway)])
         return document(title: "Pathway report: \(pathway.title)", body: body)
@@ -65,6 +66,7 @@ public enum HTMLReport {
         body += figures(drawn)
         body += metricsTable(before: diff.beforeMetrics, after: diff.afterMetrics)
         body += functionsTable(before: diff.beforeMetrics, after: diff.afterMetrics, names: named)
+        body += patientsTable(diff.profiles.map { ($0.id, $0.name, $0.before, $0.after) }, pathway: diff.after)
         body += changes(diff, names: named)
         body += findings(diff.afterMetrics, lost: diff.lostReach, names: named)
         body += provenance([("Before", diff.before), ("After", diff.after)])
@@ -237,6 +239,55 @@ public enum HTMLReport {
                 "<td class=\"n\">\(pair(b?.minBoundaries, a.minBoundaries) { $0.map(String.init) ?? "–" })</td></tr>\n"
         }
         if words.isEmpty { out += "<tr><td colspan=\"6\">No service lists functions.</td></tr>\n" }
+        return out + "</tbody></table></section>\n"
+    }
+
+    /// The patients table: for each profile, whether it gets through, with the fewest referrals
+    /// and organisation boundaries; before, after and the change for a redesign. Empty when
+    /// there are no profiles.
+    static func patientsTable(
+        _ rows: [(id: String, name: String, before: ProfileJourney?, after: ProfileJourney?)], pathway: Pathway
+    ) -> String {
+        guard !rows.isEmpty else { return "" }
+        let redesign = rows.contains { $0.before != nil }
+        func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        func cell(_ j: ProfileJourney?) -> String {
+            guard let j else { return "<span class=\"none\">not in this pathway</span>" }
+            guard let r = j.minReferrals else {
+                return "<strong>not served</strong>: no journey meets \(escape(ProfileReport.words(j.unmet ?? "?")))"
+            }
+            let b = j.minBoundaries ?? 0
+            return "\(plural(r, "referral")), \(b) organisation \(b == 1 ? "boundary" : "boundaries")"
+        }
+        func change(_ b: ProfileJourney?, _ a: ProfileJourney?) -> String {
+            guard let b, let a else { return "–" }
+            if b.served && !a.served { return "<strong>lost</strong>" }
+            if !b.served && a.served { return "now served" }
+            guard let x = b.minReferrals, let y = a.minReferrals else { return "no change" }
+            var parts: [String] = []
+            if x != y { parts.append("\(y > x ? "+" : "−")\(plural(abs(y - x), "referral"))") }
+            if let c = b.minBoundaries, let d = a.minBoundaries, c != d {
+                parts.append("\(d > c ? "+" : "−")\(abs(d - c)) \(abs(d - c) == 1 ? "boundary" : "boundaries")")
+            }
+            return parts.isEmpty ? "no change" : parts.joined(separator: ", ")
+        }
+        var out = "<section id=\"patients\"><h2>Patients</h2><p>Each patient profile is a mix of needs, met in "
+        out += "order, at services that accept the patients: whether they get through, and with how few referrals "
+        out += "and organisation boundaries.</p>\n<table class=\"patients\"><thead><tr><th>Profile</th>"
+        out += redesign ? "<th>Before</th><th>After</th><th>Change</th>" : "<th>Fewest referrals and boundaries</th>"
+        out += "<th>Journey</th></tr></thead><tbody>\n"
+        let profiles = Dictionary(pathway.profiles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for row in rows {
+            out += "<tr><th scope=\"row\">\(escape(row.name))</th>"
+            if redesign { out += "<td>\(cell(row.before))</td>" }
+            out += "<td>\(cell(row.after))</td>"
+            if redesign { out += "<td>\(change(row.before, row.after))</td>" }
+            if let profile = profiles[row.id], let journey = row.after {
+                out += "<td>\(escape(ProfileReport.sentence(profile, journey, pathway: pathway)))</td></tr>\n"
+            } else {
+                out += "<td></td></tr>\n"
+            }
+        }
         return out + "</tbody></table></section>\n"
     }
 

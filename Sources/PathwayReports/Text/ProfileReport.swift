@@ -107,12 +107,28 @@ public enum ProfileReport {
                 out += "  not served: no journey meets \(words(journey.unmet ?? "?"))"
                 out += met.isEmpty ? " (no need is met first).\n" : " after \(and(met)).\n"
                 if !journey.furthest.isEmpty {
-                    out += "  furthest it gets"
-                    out += met.isEmpty ? " (services it can reach): " : " (with \(and(met)) met): "
+                    out += "  furthest it gets (where \(words(profile.needs[journey.needsMet - 1])) is met): "
                     out += journey.furthest.prefix(10).map(names.label).joined(separator: ", ")
                     out += journey.furthest.count > 10 ? " and \(journey.furthest.count - 10) more.\n" : ".\n"
+                    out += "  on the way: "
+                    out +=
+                        journey.partial.map { step in
+                            names.label(step.service) + (step.meets.isEmpty ? "" : " (\(and(step.meets.map(words))))")
+                        }.joined(separator: " → ") + "\n"
+                }
+                // Who offers the need that is not met, and what keeps these patients out.
+                let unmet = journey.unmet ?? ""
+                let offering = pathway.services.filter { $0.functions.contains(unmet) }
+                if offering.isEmpty {
+                    out += "  no service offers \(words(unmet)).\n"
                 } else {
-                    out += "  no entry service accepts these patients.\n"
+                    out += "  \(words(unmet)) is offered by: "
+                    out += offering.prefix(10).map { service in
+                        let missing = service.eligibility.filter { !profile.attributes.contains($0) }
+                        return names.label(service.id)
+                            + (missing.isEmpty ? "" : " (takes only \(missing.joined(separator: ", ")))")
+                    }.joined(separator: ", ")
+                    out += offering.count > 10 ? " and \(offering.count - 10) more.\n" : ".\n"
                 }
                 continue
             }
@@ -162,6 +178,8 @@ public enum ProfileReport {
                 "minBoundaries": .optionalInt(journey.minBoundaries),
                 "journey": .array(steps), "unmet": .optionalString(journey.unmet), "needsMet": .int(journey.needsMet),
                 "furthest": .strings(journey.furthest),
+                "partial": .array(
+                    journey.partial.map { .object(["service": .string($0.service), "meets": .strings($0.meets)]) }),
             ])
         }
         return .object(["pathway": .string(m.title), "profiles": .object(profiles)])

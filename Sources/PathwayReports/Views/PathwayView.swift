@@ -15,11 +15,14 @@ public enum PathwayView: Sendable, Equatable, Hashable, CustomStringConvertible 
     /// The service, the services that refer to it within `depth` referrals, and those it
     /// refers to within `depth`.
     case focus(String, depth: Int)
+    /// A patient profile's journey: the services it passes, each with the needs met there; or,
+    /// when it has none, its entries and the furthest services it reaches.
+    case profile(String)
 
     /// The deepest `focus:S:DEPTH` allowed: beyond it a focus view is the whole pathway.
     public static let deepestFocus = 10
 
-    /// Reads `services`, `organisations`, `function:F` or `focus:S[:DEPTH]`.
+    /// Reads `services`, `organisations`, `function:F`, `focus:S[:DEPTH]` or `profile:P`.
     public init(parsing text: String) throws(ViewError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch (parts[0], parts.count) {
@@ -34,10 +37,11 @@ public enum PathwayView: Sendable, Equatable, Hashable, CustomStringConvertible 
                         + "\(Self.deepestFocus)")
             }
             self = .focus(parts[1], depth: depth)
+        case ("profile", 2) where !parts[1].isEmpty: self = .profile(parts[1])
         default:
             throw ViewError(
-                "unknown view '\(text)': use services, organisations, function:F (a function word) or "
-                    + "focus:S[:DEPTH] (a service id)")
+                "unknown view '\(text)': use services, organisations, function:F (a function word), "
+                    + "focus:S[:DEPTH] (a service id) or profile:P (a patient profile id)")
         }
     }
 
@@ -47,6 +51,7 @@ public enum PathwayView: Sendable, Equatable, Hashable, CustomStringConvertible 
         case .organisations: "organisations"
         case .function(let word): "function:\(word)"
         case .focus(let id, let depth): depth == 1 ? "focus:\(id)" : "focus:\(id):\(depth)"
+        case .profile(let id): "profile:\(id)"
         }
     }
 
@@ -70,6 +75,8 @@ public enum PathwayView: Sendable, Equatable, Hashable, CustomStringConvertible 
             return try FunctionView.diagram(pathway, metrics: metrics, function: word)
         case .focus(let id, let depth):
             return try FocusView.diagram(pathway, metrics: metrics, service: id, depth: depth)
+        case .profile(let id):
+            return try ProfileView.diagram(pathway, metrics: metrics, profile: id)
         }
     }
 
@@ -79,6 +86,7 @@ public enum PathwayView: Sendable, Equatable, Hashable, CustomStringConvertible 
         case .services, .organisations: return
         case .function(let word): _ = try FunctionView.providers(of: word, in: pathway)
         case .focus(let id, _): _ = try FocusView.index(of: id, in: pathway)
+        case .profile(let id): _ = try ProfileView.profile(id, in: pathway)
         }
     }
 }
