@@ -90,6 +90,38 @@ import Testing
         #expect((numbers["profiles"] as? [String: Any])?.count == 5)
     }
 
+    /// `--view profile:P` draws the journey, each service with its step; the report of the
+    /// redesign has the Patients table and the journeys that changed.
+    @Test func aJourneyIsDrawnAndReported() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let svg = folder.appendingPathComponent("journey.svg").path
+        let render = try cli.run(
+            ["render", Self.london[1], "--view", "profile:dementia-physical", "-o", svg] + Self.londonProfiles)
+        #expect(render.status == 0, "\(render.stderr)")
+        let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+        for text in ["[1: presents]", "[2: diagnosis]", "[3: physical&#45;assessment, treatment]"] {
+            #expect(drawn.contains(text), "\(text)")
+        }
+        #expect(!drawn.contains("old&#45;age&#45;psychiatry&#45;ward"), "only the journey's services")
+        let unknown = try cli.run(
+            ["render", Self.london[1], "--view", "profile:nope", "-o", svg] + Self.londonProfiles)
+        #expect(unknown.status == 64 && unknown.stderr.contains("did you mean") == false)
+        #expect(unknown.stderr.contains("its profiles are: dementia-physical"), "\(unknown.stderr)")
+        let none = try cli.run(["render", Self.london[1], "--view", "profile:x", "-o", svg])
+        #expect(none.status == 64 && none.stderr.contains("the pathway has no patient profiles"), "\(none.stderr)")
+
+        let html = folder.appendingPathComponent("report.html").path
+        let report = try cli.run(["report"] + Self.london + Self.londonProfiles + ["-o", html])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<section id=\"patients\"><h2>Patients</h2>"))
+        #expect(page.contains("<th scope=\"row\">Dementia with physical health problems</th>"))
+        #expect(page.contains("+1 referral"))
+        #expect(
+            page.contains("The journey of Dementia with physical health problems after the redesign: 1 → 2 referrals"))
+    }
+
     /// A profiles file in a folder of pathways is checked as a profiles file, and left out of
     /// what is drawn and measured.
     @Test func aProfilesFileIsNotAPathway() throws {

@@ -209,8 +209,11 @@ public struct PathwayMetrics: Sendable {
     static func journeys(_ network: PathwayNetwork) -> [String: ProfileJourney] {
         let profiles = network.profiles
         guard !profiles.isEmpty else { return [:] }
+        let condensation = Condensation(network.graph)
         func every(from start: Int) -> [ProfileJourney] {
-            stride(from: start, to: profiles.count, by: 2).map { Journeys.search(profiles[$0], in: network) }
+            stride(from: start, to: profiles.count, by: 2).map {
+                Journeys.search(profiles[$0], in: network, condensation: condensation)
+            }
         }
         let (even, odd) = Parallel.both({ every(from: 0) }, { every(from: 1) })
         var byID: [String: ProfileJourney] = [:]

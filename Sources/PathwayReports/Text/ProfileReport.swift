@@ -109,7 +109,7 @@ public enum ProfileReport {
                 if !journey.furthest.isEmpty {
                     out += "  furthest it gets (where \(words(profile.needs[journey.needsMet - 1])) is met): "
                     out += journey.furthest.prefix(10).map(names.label).joined(separator: ", ")
-                    out += journey.furthest.count > 10 ? " and \(journey.furthest.count - 10) more.\n" : ".\n"
+                    out += journey.furthestCount > 10 ? " and \(journey.furthestCount - 10) more.\n" : ".\n"
                     out += "  on the way: "
                     out +=
                         journey.partial.map { step in
@@ -177,7 +177,7 @@ public enum ProfileReport {
                 "minReferrals": .optionalInt(journey.minReferrals),
                 "minBoundaries": .optionalInt(journey.minBoundaries),
                 "journey": .array(steps), "unmet": .optionalString(journey.unmet), "needsMet": .int(journey.needsMet),
-                "furthest": .strings(journey.furthest),
+                "furthest": .strings(journey.furthest), "furthestCount": .int(journey.furthestCount),
                 "partial": .array(
                     journey.partial.map { .object(["service": .string($0.service), "meets": .strings($0.meets)]) }),
             ])
