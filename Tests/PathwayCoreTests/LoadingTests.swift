@@ -210,6 +210,10 @@ import Testing
         // A file that ends inside a flow list without a final line break: the end of its last
         // line, not a line after it.
         ("pathway: ok\nservices: [a, b", 2, 16, "did not find expected ',' or ']'"),
+        // Line breaks the YAML reader knows but editors may not: refused where they stand.
+        ("\u{85}J", 1, 1, "a line break other than LF or CRLF (U+0085)"),
+        ("pathway: ok\nnotes: a\u{2028}b\n", 2, 9, "(U+2028)"),
+        ("pathway: ok\nnotes: \"a\u{2029}b\"\n", 2, 10, "(U+2029)"),
         ("pathway: ok\nservices: [a, b\n", 3, 1, "did not find expected ',' or ']'"),
     ]
 

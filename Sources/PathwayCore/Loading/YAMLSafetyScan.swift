@@ -79,6 +79,25 @@ enum YAMLSafetyScan {
                 } else if b == 0xEF && i + 2 < end && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE {
                     scalar = 0xFFFE + UInt32(bytes[i + 2] - 0xBE)
                 }
+                // NEL, U+2028 and U+2029 end a line for the YAML reader but not in most editors,
+                // so every line and column after one would point at the wrong place.
+                var lineBreak: UInt32?
+                if b == 0xC2 && i + 1 < end && bytes[i + 1] == 0x85 {
+                    lineBreak = 0x85
+                } else if b == 0xE2 && i + 2 < end && bytes[i + 1] == 0x80
+                    && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9)
+                {
+                    lineBreak = 0x2000 + UInt32(bytes[i + 2]) - 0x80
+                }
+                if let lineBreak {
+                    let name = String(lineBreak, radix: 16, uppercase: true)
+                    let code = String(repeating: "0", count: max(0, 4 - name.count)) + name
+                    throw fail(
+                        i,
+                        "a line break other than LF or CRLF (U+\(code)) is not allowed in a pathway file: editors"
+                            + " do not all show it; use a plain line break, or write it as \\u\(code) in a"
+                            + " double-quoted string")
+                }
                 if let scalar {
                     let name = String(scalar, radix: 16, uppercase: true)
                     throw fail(

@@ -53,8 +53,8 @@ public enum PathwayYAMLWriter {
 
     /// `text` double-quoted. JSON's escapes are YAML's, but JSON leaves some characters bare
     /// that YAML cannot hold as they are: DEL and the C1 controls, U+FFFE and U+FFFF are not
-    /// allowed, NEL, U+2028 and U+2029 are line breaks even inside quotes (folded away), and a
-    /// BOM may be dropped. Those are escaped too.
+    /// allowed, NEL is a line break even inside quotes (folded away; so are U+2028 and U+2029,
+    /// which ``JSONValue`` escapes already), and a BOM may be dropped. Those are escaped too.
     static func quote(_ text: String) -> String {
         guard case .string(let s) = JSONValue.string(text) else { return "\"\"" }
         let json = JSONValue.string(s).serialized().trimmingCharacters(in: .newlines)

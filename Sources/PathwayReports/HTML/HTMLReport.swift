@@ -283,7 +283,8 @@ public enum HTMLReport {
             out += "<td>\(cell(row.after))</td>"
             if redesign { out += "<td>\(change(row.before, row.after))</td>" }
             if let profile = profiles[row.id], let journey = row.after {
-                out += "<td>\(escape(ProfileReport.sentence(profile, journey, pathway: pathway)))</td></tr>\n"
+                out +=
+                    "<td>\(escape(ProfileReport.sentence(profile, journey, pathway: pathway, named: false)))</td></tr>\n"
             } else {
                 out += "<td></td></tr>\n"
             }

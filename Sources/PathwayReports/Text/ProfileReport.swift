@@ -51,8 +51,15 @@ public enum ProfileReport {
     /// "Dementia with physical health problems: diagnosis at Memory service (MH trust), then
     /// physical assessment and treatment at Geriatric clinic (Acute trust): 2 referrals, 2
     /// organisation boundaries."
-    public static func sentence(_ profile: Profile, _ journey: ProfileJourney, pathway: Pathway) -> String {
-        sentence(profile, journey, names: Names(pathway))
+    /// Without `named`, the sentence leaves out the profile's name (for a table row that shows
+    /// it already): "Diagnosis at …".
+    public static func sentence(
+        _ profile: Profile, _ journey: ProfileJourney, pathway: Pathway, named: Bool = true
+    ) -> String {
+        let told = sentence(profile, journey, names: Names(pathway))
+        guard !named else { return told }
+        let rest = told.dropFirst(oneLine(profile.name).count + 2)
+        return rest.prefix(1).uppercased() + rest.dropFirst()
     }
 
     static func sentence(_ profile: Profile, _ journey: ProfileJourney, names: Names) -> String {
