@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PathwayReports", targets: ["PathwayReports"]),
         .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
         .library(name: "PathwayDrawing", targets: ["PathwayDrawing"]),
+        .library(name: "PathwayRecords", targets: ["PathwayRecords"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,10 @@ let package = Package(
         .target(
             name: "PathwayReports",
             dependencies: ["PathwayCore"]
+        ),
+        .target(
+            name: "PathwayRecords",
+            dependencies: ["PathwayCore", "PathwayReports"]
         ),
         .systemLibrary(
             name: "CGraphviz",
@@ -45,6 +50,7 @@ let package = Package(
                 "PathwayReports",
                 "GraphvizRenderer",
                 "PathwayDrawing",
+                "PathwayRecords",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -66,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "PathwayDrawingTests",
             dependencies: ["PathwayDrawing", "GraphvizRenderer", "PathwayCore", "PathwayReports"]
+        ),
+        .testTarget(
+            name: "PathwayRecordsTests",
+            dependencies: ["PathwayRecords", "PathwayCore", "PathwayReports"]
         ),
         .testTarget(
             name: "PathwayCLITests",

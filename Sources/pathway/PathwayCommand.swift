@@ -7,6 +7,7 @@ struct PathwayCommand: ParsableCommand {
         abstract: "See, measure and compare health and social-care referral pathways.",
         subcommands: [
             Check.self, Metrics.self, EntryPoints.self, Journeys.self, Diff.self, Report.self, Render.self,
+            Discover.self, Conform.self,
             Diagrams.self, Import.self,
             RenderWorkerCommand.self,
         ]

@@ -1,0 +1,201 @@
+/// A moment in a referral record: nanoseconds since 1970-01-01T00:00:00Z.
+///
+/// The forms of `shared/pathway-format.md` section 5: an ISO 8601 date (`2024-03-01`) or
+/// date-time (`T` or a space between; minutes or seconds, an optional fraction of up to nine
+/// digits; `Z`, `±hh:mm` or none, which means UTC), or `YYYY/MM/DD HH:MM:SS[.fff]`.
+/// Years 1678 to 2261 fit (the range of a nanosecond clock, as in pandas).
+public enum RecordTime {
+    public static let nanosecondsPerSecond: Int64 = 1_000_000_000
+    public static let nanosecondsPerDay: Int64 = 86_400 * nanosecondsPerSecond
+
+    /// A parsed time, and whether the text named its time zone.
+    public struct Parsed: Sendable, Equatable {
+        public var nanoseconds: Int64
+        public var hasZone: Bool
+    }
+
+    /// What a time field should hold, for messages.
+    public static let expected =
+        "expected a date (2024-03-01) or date-time (2024-03-01T09:30:00, optionally with a fraction"
+        + " and Z or an offset like +01:00), or 2024/03/01 09:30:00"
+
+    /// Parses `bytes`; on failure, the reason (to follow "the time '…' is …").
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Parsed, TimeProblem> {
+        var scan = Scanner(bytes: bytes)
+        return scan.time()
+    }
+
+    /// Parses a string (tests and XES attributes).
+    public static func parse(_ text: String) -> Result<Parsed, TimeProblem> {
+        var copy = Array(text.utf8)
+        return copy.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
+    }
+
+    /// Why a time did not parse.
+    public enum TimeProblem: Error, Sendable, Equatable {
+        /// Not one of the forms.
+        case unreadable
+        /// A form, but a field out of its range (month 13, 31 April, hour 24, year 1500).
+        case outOfRange(String)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, with a fraction of a second only when it is not zero (trailing
+    /// zeros dropped).
+    public static func format(_ nanoseconds: Int64) -> String {
+        var days = nanoseconds / nanosecondsPerDay
+        var rest = nanoseconds % nanosecondsPerDay
+        if rest < 0 {
+            rest += nanosecondsPerDay
+            days -= 1
+        }
+        let (year, month, day) = civil(fromDays: days)
+        let seconds = rest / nanosecondsPerSecond
+        let fraction = rest % nanosecondsPerSecond
+        var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        out += "T" + pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2) + ":"
+        out += pad(Int(seconds % 60), 2)
+        if fraction != 0 {
+            var digits = pad(Int(fraction), 9)
+            while digits.hasSuffix("0") { digits.removeLast() }
+            out += "." + digits
+        }
+        return out + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 4, 6, 9, 11: return 30
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        default: return 31
+        }
+    }
+
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var k = 0
+
+        mutating func digits(_ count: Int) -> Int? {
+            guard k + count <= bytes.count else { return nil }
+            var value = 0
+            for i in k..<(k + count) {
+                let b = bytes[i]
+                guard b >= 0x30 && b <= 0x39 else { return nil }
+                value = value * 10 + Int(b - 0x30)
+            }
+            k += count
+            return value
+        }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard k < bytes.count, bytes[k] == byte else { return false }
+            k += 1
+            return true
+        }
+
+        var atEnd: Bool { k == bytes.count }
+
+        mutating func time() -> Result<Parsed, TimeProblem> {
+            guard let year = digits(4) else { return .failure(.unreadable) }
+            let slash = k < bytes.count && bytes[k] == UInt8(ascii: "/")
+            let separator = slash ? UInt8(ascii: "/") : UInt8(ascii: "-")
+            guard take(separator), let month = digits(2), take(separator), let day = digits(2) else {
+                return .failure(.unreadable)
+            }
+            var hour = 0
+            var minute = 0
+            var second = 0
+            var fraction: Int64 = 0
+            var offset = 0
+            var hasZone = false
+            if atEnd {
+                // A date alone; the slashed form always has a time.
+                if slash { return .failure(.unreadable) }
+            } else {
+                guard take(UInt8(ascii: " ")) || (!slash && take(UInt8(ascii: "T"))) else {
+                    return .failure(.unreadable)
+                }
+                guard let h = digits(2), take(UInt8(ascii: ":")), let m = digits(2) else {
+                    return .failure(.unreadable)
+                }
+                hour = h
+                minute = m
+                if take(UInt8(ascii: ":")) {
+                    guard let s = digits(2) else { return .failure(.unreadable) }
+                    second = s
+                    if take(UInt8(ascii: ".")) || (!slash && take(UInt8(ascii: ","))) {
+                        var count = 0
+                        while k < bytes.count, bytes[k] >= 0x30, bytes[k] <= 0x39 {
+                            if count == 9 { return .failure(.outOfRange("more than nine digits of a second")) }
+                            fraction = fraction * 10 + Int64(bytes[k] - 0x30)
+                            count += 1
+                            k += 1
+                        }
+                        if count == 0 { return .failure(.unreadable) }
+                        for _ in count..<9 { fraction *= 10 }
+                    }
+                } else if slash {
+                    return .failure(.unreadable)
+                }
+                if !slash && !atEnd {
+                    if take(UInt8(ascii: "Z")) {
+                        hasZone = true
+                    } else if k < bytes.count, bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
+                        let sign = bytes[k] == UInt8(ascii: "-") ? -1 : 1
+                        k += 1
+                        guard let oh = digits(2), take(UInt8(ascii: ":")), let om = digits(2) else {
+                            return .failure(.unreadable)
+                        }
+                        if oh > 23 || om > 59 { return .failure(.outOfRange("an offset past ±23:59")) }
+                        offset = sign * (oh * 3600 + om * 60)
+                        hasZone = true
+                    }
+                }
+                if !atEnd { return .failure(.unreadable) }
+            }
+            if year < 1678 || year > 2261 { return .failure(.outOfRange("a year outside 1678 to 2261")) }
+            if month < 1 || month > 12 { return .failure(.outOfRange("a month outside 01 to 12")) }
+            if day < 1 || day > RecordTime.daysInMonth(year, month) {
+                return .failure(.outOfRange("a day past the end of the month"))
+            }
+            if hour > 23 { return .failure(.outOfRange("an hour past 23")) }
+            if minute > 59 { return .failure(.outOfRange("a minute past 59")) }
+            if second > 59 { return .failure(.outOfRange("a second past 59")) }
+            let seconds =
+                RecordTime.days(year: year, month: month, day: day) * 86_400
+                + Int64(hour * 3600 + minute * 60 + second - offset)
+            let (product, overflow) = seconds.multipliedReportingOverflow(by: RecordTime.nanosecondsPerSecond)
+            let (total, overflow2) = product.addingReportingOverflow(fraction)
+            if overflow || overflow2 { return .failure(.outOfRange("a time outside 1678 to 2261")) }
+            return .success(Parsed(nanoseconds: total, hasZone: hasZone))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import PathwayCore
+import PathwayRecords
+
+extension PathwayCommand {
+    struct Conform: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hold referral records against a designed pathway.",
+            discussion: """
+                Matches each service in the records to the design's, by id, else by exact name, and
+                says what a commissioner acts on: the routes patients take that nobody designed
+                (most used first), the designed routes nobody uses, journeys that start where the
+                design has no entry, and services over their capacity on the observed volumes a
+                year. Fitness is the share of transitions along designed routes; coverage the
+                share of designed routes used. --json prints every figure (section 5 of the
+                format). Records are read as by 'pathway discover', with the same options.
+
+                Example: pathway conform pathways/dementia-london-after.yaml \\
+                             pathways/records/dementia-london-after-events.csv
+
+                \(Exit.help)
+                """
+        )
+
+        @Argument(help: "The designed pathway file, or a folder holding services.csv and routes.csv.")
+        var design: String
+
+        @Argument(help: "The records file (.csv, .tsv, .txt or .xes).")
+        var records: String
+
+        @OptionGroup var columns: RecordsOptions
+        @OptionGroup var safeOutput: DisclosureOptions
+        @OptionGroup var format: OutputOptions
+
+        func run() throws {
+            let pathway = try loadOrExit(design)
+            let log = try columns.load(records)
+            let journeys = PatientJourneys(log)
+            let discovery = Discovery(log, journeys: journeys)
+            let conformance = Conformance(design: pathway, log: log, discovery: discovery, journeys: journeys)
+            let disclosure = safeOutput.disclosure
+            if format.json {
+                try emit(conformance.json(disclosure: disclosure).serialized())
+            } else {
+                try emit(
+                    RecordsReport.conformance(conformance, design: pathway, records: records, disclosure: disclosure))
+            }
+        }
+    }
+}
