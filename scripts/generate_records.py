@@ -70,7 +70,7 @@ CASES = [
             ("gp-out-of-hours", "acute-medical-unit", 0.05),
             ("nhs-111", "community-nursing", 0.02),
         ],
-        "unexpected_starts": [("community-nursing", 0.01)],
+        "unexpected_starts": [("rapid-response-team", 0.01)],
         "unused": [("acute-visiting-service", "paramedic-crews")],
         "waits": {
             "paramedic-crews": 0.02, "clinical-hub": 0.01, "a-and-e": 0.05, "acute-medical-unit": 0.2,
@@ -117,7 +117,9 @@ def walk(rng, case, design):
         # Most journeys are short: a GP review or an onward step often ends them.
         if len(path) > 1 and rng.random() < (0.55 if services[here].get("entry") else 0.2):
             break
-        if len(path) == 1 and rng.random() < 0.1:
+        # Some see only their GP; those who start elsewhere always go on (so that both shapes
+        # of the records hold every unexpected start).
+        if len(path) == 1 and not unexpected and rng.random() < 0.1:
             break
         jumped = False
         for target, p in jumps.get(here, []):
@@ -162,7 +164,7 @@ def generate(case, out):
         path = [path[k] for k in kept]
         times = [times[k] for k in kept]
         made = set(zip(path, path[1:]))
-        for a, b in undesigned:
+        for a, b in sorted(set(undesigned)):
             if (a, b) in made:
                 entry = jumps.setdefault((a, b), [0, set()])
                 entry[0] += sum(1 for pair in zip(path, path[1:]) if pair == (a, b))

@@ -5,7 +5,8 @@ import PathwayCore
 ///
 /// With `suppressBelow: N` a count under N (zero included) is shown as `<N`; with `roundTo: R`
 /// every other count is rounded to the nearest multiple of R (halves up). A figure derived from
-/// a count (an annualised volume) is suppressed when the count behind it is. Totals that are
+/// a count (an annualised volume) is suppressed when the count behind it is; so is the most
+/// boundary crossings of one patient, which describes one person. Totals that are
 /// sums of published counts leave the suppressed ones out, so a total cannot reveal them.
 public struct Disclosure: Sendable, Equatable {
     public var suppressBelow: Int?

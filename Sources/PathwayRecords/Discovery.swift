@@ -254,7 +254,10 @@ public enum Statistics {
         return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
     }
 
+    /// The mean is summed in sorted order, so that the same patients give the same bits
+    /// whatever order the file lists them in.
     static func summary(_ values: [Double]) -> Discovery.Summary {
-        Discovery.Summary(mean: mean(values), median: median(sorted: values.sorted()))
+        let sorted = values.sorted()
+        return Discovery.Summary(mean: mean(sorted), median: median(sorted: sorted))
     }
 }

@@ -8,7 +8,8 @@ extension Discovery {
             ["mean": seconds(s.mean), "median": seconds(s.median)]
         }
         var crossings = summary(continuity.boundaryCrossings)
-        crossings["max"] = continuity.maximumCrossings.map { .int($0) } ?? .null
+        // The most crossings of one patient describes one person: safe output treats it as a count.
+        crossings["max"] = continuity.maximumCrossings.map { disclosure.count($0).json } ?? .null
         let eventTotal: JSONValue =
             disclosure.isExact ? .int(events) : disclosure.total(services.map(\.events)).json
         return .object([

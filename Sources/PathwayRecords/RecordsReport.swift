@@ -77,7 +77,7 @@ public enum RecordsReport {
                 ["sequential continuity (SECON)", number(k.secon.mean), number(k.secon.median)],
                 [
                     "boundary crossings per patient", number(k.boundaryCrossings.mean, 1),
-                    number(k.boundaryCrossings.median, 1) + ", at most \(k.maximumCrossings ?? 0)",
+                    number(k.boundaryCrossings.median, 1) + ", at most \(c(k.maximumCrossings ?? 0))",
                 ],
             ])
         }

@@ -12,8 +12,10 @@ import Testing
         "PathwayReports": ["PathwayCore"],
         "GraphvizRenderer": ["CGraphviz", "PathwayCore"],
         "PathwayDrawing": ["PathwayCore", "PathwayReports", "GraphvizRenderer"],
+        "PathwayRecords": ["PathwayCore", "PathwayReports"],
         "pathway": [
-            "PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "ArgumentParser", "CMalloc",
+            "PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "PathwayRecords", "ArgumentParser",
+            "CMalloc",
         ],
         "pathway-bench": ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing"],
     ]

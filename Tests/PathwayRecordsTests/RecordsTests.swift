@@ -1,0 +1,357 @@
+import Foundation
+import PathwayCore
+import Testing
+
+@testable import PathwayRecords
+
+enum RecordsPaths {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static let oracle = path("Tests/oracle/records_oracle.py")
+
+    static func scratch(_ name: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pathway-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+func records(_ text: String, options: RecordOptions = RecordOptions()) throws(PathwayLoadError) -> RecordLog {
+    try DelimitedRecordReader.load(bytes: Array(text.utf8), file: "r.csv", options: options)
+}
+
+/// The first problem of a read that must fail.
+func problem(_ text: String, options: RecordOptions = RecordOptions()) -> PathwayLoadError.Problem? {
+    do {
+        _ = try records(text, options: options)
+        return nil
+    } catch {
+        return error.problems.first
+    }
+}
+
+@Suite struct RecordTimeTests {
+    func utc(_ text: String) -> String? {
+        if case .success(let t) = RecordTime.parse(text) { return RecordTime.format(t.nanoseconds) }
+        return nil
+    }
+
+    @Test func everyFormOfTheFormatReadsToTheSameMoment() {
+        #expect(utc("2024-03-01") == "2024-03-01T00:00:00Z")
+        #expect(utc("2024-03-01T09:30") == "2024-03-01T09:30:00Z")
+        #expect(utc("2024-03-01 09:30:05") == "2024-03-01T09:30:05Z")
+        #expect(utc("2024-03-01T09:30:05.250Z") == "2024-03-01T09:30:05.25Z")
+        #expect(utc("2024-02-29T23:59:59.5+01:00") == "2024-02-29T22:59:59.5Z")
+        #expect(utc("2024-03-01T00:15:00-05:30") == "2024-03-01T05:45:00Z")
+        #expect(utc("2024/03/01 09:30:00.123456789") == "2024-03-01T09:30:00.123456789Z")
+        #expect(utc("1970-01-01") == "1970-01-01T00:00:00Z")
+        #expect(utc("1969-12-31T23:59:59.9Z") == "1969-12-31T23:59:59.9Z")
+        // Every day of four centuries round-trips through the civil calendar.
+        for day in Int64(-200_000)...Int64(100_000) where day % 997 == 0 {
+            let (y, m, d) = RecordTime.civil(fromDays: day)
+            #expect(RecordTime.days(year: y, month: m, day: d) == day)
+        }
+    }
+
+    @Test func timesOutsideTheFormsOrTheirRangesAreRefused() {
+        for text in [
+            "", "2024-3-1", "01/03/2024", "2024/03/01", "2024-03-01T09", "2024-03-01T09:30:00+0100", "2024-03-01x",
+        ] {
+            #expect(RecordTime.parse(text) == .failure(.unreadable), "\(text)")
+        }
+        for text in [
+            "2023-02-29", "2024-13-01", "2024-04-31", "2024-01-01T24:00", "1677-12-31", "2262-01-01",
+            "2024-01-01T00:00:60",
+        ] {
+            guard case .failure(.outOfRange) = RecordTime.parse(text) else {
+                Issue.record("\(text) should be out of range")
+                continue
+            }
+        }
+        #expect(RecordTime.parse("2024-01-01T00:00:00.1234567891") != .failure(.unreadable))
+    }
+}
+
+@Suite struct DiscoveryTests {
+    /// Worked by hand: ties keep file order, rows come unsorted, self-transitions count.
+    @Test func aSmallLogWorkedByHand() throws {
+        let log = try records(
+            """
+            patient,service,time
+            p1,a,2024-01-01
+            p2,b,2024-01-05
+            p1,b,2024-01-03
+            p1,a,2024-01-02
+            p2,b,2024-01-05
+            """)
+        let d = Discovery(log)
+        #expect(d.events == 5 && d.patients == 2)
+        #expect(
+            RecordTime.format(d.from) == "2024-01-01T00:00:00Z" && RecordTime.format(d.to) == "2024-01-05T00:00:00Z")
+        #expect(d.services.map(\.id) == ["a", "b"])
+        #expect(d.services.map { [$0.events, $0.patients, $0.starts, $0.ends] } == [[2, 1, 1, 0], [3, 2, 1, 2]])
+        #expect(d.routes.map { "\($0.from)>\($0.to)" } == ["a>a", "a>b", "b>b"])
+        #expect(d.routes.map(\.medianSeconds) == [86_400, 86_400, 0])
+        #expect(d.variants == [.init(path: ["a", "a", "b"], patients: 1), .init(path: ["b", "b"], patients: 1)])
+        let c = d.continuity
+        #expect(c.patients == 2)
+        #expect(abs(c.upc.mean! - 5.0 / 6) < 1e-12 && abs(c.coc.mean! - 2.0 / 3) < 1e-12)
+        #expect(c.secon.mean == 0.75 && c.boundaryCrossings.mean == 0.5 && c.maximumCrossings == 1)
+        #expect(c.crossingsHistogram == [1, 1])
+        // Four days: three transitions a year is 274 (273.9375, rounded).
+        #expect(d.annualised(3) == 274)
+    }
+
+    @Test func referralRowsNameTheirEdges() throws {
+        let log = try records(
+            """
+            patient;from;to;time;organisation
+            p1;gp;memory;2024-01-10T00:00:00;mh
+            p1;memory;clinic;2024-01-20T12:00:00;acute
+            p2;gp;clinic;2024-01-11T00:00:00;acute
+            """)
+        #expect(log.shape == .referrals)
+        let d = Discovery(log)
+        #expect(d.services.map(\.id) == ["clinic", "gp", "memory"])
+        // gp is named only as a referrer: no events there, but journeys start there.
+        #expect(d.services.map { [$0.events, $0.starts, $0.ends] } == [[2, 0, 2], [0, 2, 0], [1, 0, 0]])
+        // The first row of a patient has no wait.
+        let waits = d.routes.map { [$0.from, $0.to, $0.meanSeconds.map { String($0) } ?? "none"] }
+        #expect(waits == [["gp", "clinic", "none"], ["gp", "memory", "none"], ["memory", "clinic", "907200.0"]])
+        #expect(d.variants.first == .init(path: ["gp", "clinic"], patients: 1))
+        // Continuity over the receiving organisations: p1 saw mh then acute.
+        #expect(d.continuity.patients == 1 && d.continuity.boundaryCrossings.mean == 1)
+    }
+
+    @Test func numpyPercentilesAndMedians() {
+        #expect(Statistics.percentile(sorted: [1, 2, 3, 4], 0.9) == 3.7)
+        #expect(Statistics.median(sorted: [1, 2, 3, 4]) == 2.5)
+        #expect(Statistics.percentile(sorted: [5], 0.9) == 5)
+        let many = (0..<1000).map { Double($0) * 0.1 }
+        #expect(abs(Statistics.mean(many)! - 49.95) < 1e-12)
+    }
+
+    @Test func safeOutputSuppressesRoundsAndLeavesSuppressedCountsOutOfTotals() {
+        let safe = Disclosure(suppressBelow: 10, roundTo: 5)
+        #expect(safe.count(0) == .below(10) && safe.count(9) == .below(10))
+        #expect(safe.count(12) == .value(10) && safe.count(13) == .value(15) && safe.count(10) == .value(10))
+        #expect(safe.derived(40, basis: 3) == .below(10))
+        #expect(safe.total([3, 20, 30]) == .value(50))
+        #expect(safe.count(4).json == .string("<10"))
+        #expect(Disclosure.exact.count(3) == .value(3))
+    }
+}
+
+@Suite struct RecordReaderTests {
+    @Test func theDelimiterIsFoundFromTheHeaderAndColumnsMayBeMapped() throws {
+        var options = RecordOptions()
+        options.columns.patient = "Person_ID"
+        options.columns.time = "ReferralRequestReceivedDate"
+        let log = try records(
+            "\u{FEFF}ReferralRequestReceivedDate\tPerson_ID\tservice\tother\r\n2024-01-01\t\"p, 1\"\tgp\tx;y\r\n\r\n2024-01-02\t\"p, 1\"\t\"Memory \"\"Clinic\"\"\"\t\n",
+            options: options)
+        #expect(log.patientNames == ["p, 1"] && log.serviceNames == ["gp", "Memory \"Clinic\""])
+        #expect(log.time.count == 2)
+    }
+
+    @Test func aLastRowWithoutALineBreakIsRead() throws {
+        #expect(try records("patient,service,time\np,a,2024-01-01\np,b,2024-01-02").count == 2)
+    }
+
+    @Test func badInputIsRefusedAtItsLineAndColumn() {
+        let cases: [(String, Int, Int, String)] = [
+            ("", 1, 1, "the file is empty"),
+            ("patient,service,time\n", 2, 1, "no records after the header"),
+            ("patient,time\np,2024-01-01\n", 1, 1, "missing the column 'service' (event rows) or 'from' and 'to'"),
+            ("patient,from,time\np,a,2024-01-01\n", 1, 1, "missing the column 'to'"),
+            ("patient,service,tme\np,a,2024-01-01\n", 1, 1, "missing the column 'time' (the time); the header has"),
+            ("patient,service,time\np,a,2024-01-01\np,a\n", 3, 1, "this row has 2 fields but the header has 3"),
+            ("patient,service,time\n,a,2024-01-01\n", 2, 1, "empty patient"),
+            ("patient,service,time\np, ,2024-01-01\n", 2, 3, "empty service"),
+            ("patient,service,time\np,a,01/02/2024\n", 2, 5, "'01/02/2024' is not a time: expected a date"),
+            (
+                "patient,service,time\np,a,2024-02-30\n", 2, 5,
+                "the time '2024-02-30' has a day past the end of the month"
+            ),
+            (
+                "patient,service,time\np,a,2024-01-01T00:00Z\np,b,2024-01-02T00:00\n", 3, 5,
+                "has no time zone but the time at line 2"
+            ),
+            ("patient,service,time\np,\u{E9}<FF>x,2024-01-01\n", 2, 4, "invalid UTF-8"),
+            ("patient,service,time\np,a\u{0}b,2024-01-01\n", 2, 4, "NUL byte"),
+            ("patient,service,time\np,\"a,2024-01-01\n", 2, 3, "a quoted field is never closed"),
+            ("patient,service,time\np,a\"b,2024-01-01\n", 2, 4, "a '\"' inside an unquoted field"),
+        ]
+        for (text, line, column, message) in cases {
+            // `<FF>` stands for a stray byte 0xFF, which no UTF-8 text holds.
+            var bytes: [UInt8] = []
+            for part in text.components(separatedBy: "<FF>") {
+                if !bytes.isEmpty || part != text.components(separatedBy: "<FF>")[0] { bytes.append(0xFF) }
+                bytes += Array(part.utf8)
+            }
+            do {
+                _ = try DelimitedRecordReader.load(bytes: bytes, file: "r.csv")
+                Issue.record("loaded: \(text.debugDescription)")
+            } catch {
+                let p = error.problems[0]
+                #expect(p.line == line && p.column == column, "\(p) for \(text.debugDescription)")
+                #expect(p.description.contains(message), "\(p) for \(text.debugDescription)")
+                #expect(p.description.hasPrefix("r.csv:"))
+            }
+        }
+    }
+
+    /// A line of many megabytes is refused when the reader has read a little past its limit,
+    /// without holding the whole line.
+    @Test func aHugeLineIsRefusedInBoundedMemory() throws {
+        let folder = try RecordsPaths.scratch("huge")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/huge.csv"
+        FileManager.default.createFile(atPath: path, contents: Data("patient,service,time\n".utf8))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0..<64 { try handle.write(contentsOf: block) }
+        try handle.close()
+        do {
+            _ = try DelimitedRecordReader.load(path)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.problems[0].line == 2 && error.description.contains("longer than 1048576 bytes"), "\(error)")
+        }
+    }
+
+    @Test func xesLogsAreReadAsEventRows() throws {
+        let folder = try RecordsPaths.scratch("xes")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/log.xes"
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <log xes.version="1849-2016">
+          <global scope="event"><string key="concept:name" value="default"/></global>
+          <trace>
+            <string key="concept:name" value="p1"/>
+            <event><string key="concept:name" value="gp"/><date key="time:timestamp" value="2024-01-02T10:00:00.000+01:00"/><string key="org:group" value="practice"/></event>
+            <event><string key="concept:name" value="memory &amp; clinic"/><date key="time:timestamp" value="2024-01-01T10:00:00+00:00"/><string key="org:group" value="trust"/></event>
+          </trace>
+        </log>
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        var options = RecordOptions()
+        options.columns.organisation = "org:group"
+        options.columns.organisationRequired = true
+        let log = try RecordFiles.load(path, options: options)
+        let d = Discovery(log)
+        #expect(d.variants.first?.path == ["memory & clinic", "gp"])
+        #expect(log.organisationNames == ["practice", "trust"])
+        try "<log><trace><event></event></trace>".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: PathwayLoadError.self) { try RecordFiles.load(path) }
+        try "not xml at all".write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordFiles.load(path)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.description.hasPrefix(path + ":1:"), "\(error)")
+        }
+    }
+}
+
+/// Every key of section 5 against the pandas oracle, and the directly-follows graph against
+/// PM4Py's.
+@Suite struct RecordsOracleTests {
+    func options(_ args: [String]) -> RecordOptions {
+        var options = RecordOptions()
+        var k = 0
+        while k + 1 < args.count {
+            if args[k] == "--patient" { options.columns.patient = args[k + 1] }
+            if args[k] == "--time" { options.columns.time = args[k + 1] }
+            k += 2
+        }
+        return options
+    }
+
+    @Test func everyKeyEqualsThePandasOracleOnSeededLogs() throws {
+        let folder = try RecordsPaths.scratch("records-oracle")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try RecordsPaths.python([
+            RecordsPaths.oracle, "generate", "--seed", "20261202", "--count", "80", folder,
+        ])
+        try #require(generated.status == 0, "python3 with pandas is needed: pip install pandas\n\(generated.output)")
+        let cases = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(cases.count == 80)
+        var shapes: Set<RecordShape> = []
+        for name in cases {
+            let base = folder + "/" + String(name.dropLast(5))
+            let data = FileManager.default.fileExists(atPath: base + ".csv") ? base + ".csv" : base + ".tsv"
+            let args = try String(contentsOfFile: base + ".args", encoding: .utf8).split(separator: "\n").map(
+                String.init)
+            let log = try RecordFiles.load(data, options: options(args))
+            shapes.insert(log.shape)
+            let design = try PathwayFiles.load(base + ".yaml")
+            let journeys = PatientJourneys(log)
+            let discovery = Discovery(log, journeys: journeys)
+            let conformance = Conformance(design: design, log: log, discovery: discovery, journeys: journeys)
+            try discovery.json().serialized().write(toFile: base + ".discover.json", atomically: true, encoding: .utf8)
+            try conformance.json().serialized().write(toFile: base + ".conform.json", atomically: true, encoding: .utf8)
+        }
+        #expect(shapes == [.events, .referrals])
+        let compared = try RecordsPaths.python([RecordsPaths.oracle, "compare", folder])
+        #expect(
+            compared.status == 0 && compared.output.contains("records oracle: 80 passed, 0 failed"),
+            "\(compared.output)")
+    }
+
+    @Test(arguments: ["dementia-london-after", "urgent-care-after"])
+    func theDirectlyFollowsGraphEqualsPM4Py(_ name: String) throws {
+        let folder = try RecordsPaths.scratch("pm4py")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let csv = RecordsPaths.path("pathways/records/\(name)-events.csv")
+        let discovery = Discovery(try RecordFiles.load(csv))
+        try discovery.json().serialized().write(toFile: folder + "/d.json", atomically: true, encoding: .utf8)
+        let checked = try RecordsPaths.python([RecordsPaths.oracle, "pm4py", csv, folder + "/d.json"])
+        #expect(checked.status == 0 && checked.output.contains("agree"), "pip install pm4py\n\(checked.output)")
+        // The same log written as XES by PM4Py reads to the same figures.
+        let xes = try RecordsPaths.python([RecordsPaths.oracle, "xes", csv, folder + "/log.xes"])
+        try #require(xes.status == 0, "\(xes.output)")
+        var options = RecordOptions()
+        options.columns.organisation = "org:group"
+        options.columns.organisationRequired = true
+        let fromXES = Discovery(try RecordFiles.load(folder + "/log.xes", options: options))
+        #expect(fromXES.json().serialized() == discovery.json().serialized())
+    }
+
+    /// The generator recorded the undesigned jumps and unexpected starts it made: conformance
+    /// finds exactly those, from either shape of the records.
+    @Test(arguments: ["dementia-london-after", "urgent-care-after"], ["events", "referrals"])
+    func conformanceFindsExactlyTheJumpsTheGeneratorMade(_ name: String, _ shape: String) throws {
+        let log = try RecordFiles.load(RecordsPaths.path("pathways/records/\(name)-\(shape).csv"))
+        let design = try PathwayFiles.load(RecordsPaths.path("pathways/\(name).yaml"))
+        let journeys = PatientJourneys(log)
+        let x = Conformance(design: design, log: log, discovery: Discovery(log, journeys: journeys), journeys: journeys)
+        func rows(_ file: String) throws -> [[String]] {
+            try String(contentsOfFile: RecordsPaths.path("pathways/records/\(name)-\(file).csv"), encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        }
+        let jumps = try rows("jumps").sorted { $0[0] + $0[1] < $1[0] + $1[1] }
+        let found = x.undesignedRoutes.map { [$0.from, $0.to, String($0.transitions), String($0.patients)] }
+            .sorted { $0[0] + $0[1] < $1[0] + $1[1] }
+        #expect(!jumps.isEmpty && found == jumps)
+        // Referral rows leave out patients with one event, who start at an entry anyway.
+        let starts = try rows("starts")
+        #expect(x.unexpectedStarts.map { [$0.id, String($0.count)] } == starts)
+        #expect(x.unknownServices.isEmpty && x.fitness < 1 && x.fitness > 0.9)
+    }
+}
