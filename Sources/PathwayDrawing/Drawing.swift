@@ -93,6 +93,16 @@ public enum Drawing {
         return try draw(diagram, shape: shape, options: options, format: format, worker: worker)
     }
 
+    /// Draws a diagram made elsewhere (the conformance diagram of referral records), laid out
+    /// as its size calls for, with the same fallback and limits as a view of a pathway.
+    public static func diagram(
+        _ diagram: Diagram, options: Options = Options(), format: DiagramFormat, worker: RenderWorker = .current()
+    ) throws(DrawingError) -> Drawn {
+        try draw(
+            diagram, shape: DiagramShape(nodes: diagram.nodes.count, edges: diagram.edges.count), options: options,
+            format: format, worker: worker)
+    }
+
     /// Draws a diagram, laying it out as its shape calls for.
     static func draw(
         _ diagram: Diagram, shape: DiagramShape, options: Options, format: DiagramFormat, worker: RenderWorker

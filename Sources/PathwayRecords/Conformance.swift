@@ -1,4 +1,5 @@
 import PathwayCore
+import PathwayReports
 
 /// Referral records held against a designed pathway: `pathway conform`
 /// (`shared/pathway-format.md` section 5).
@@ -143,5 +144,25 @@ public struct Conformance: Sendable {
             return annual > capacity
                 ? Capacity(id: service.id, inbound: annual, transitions: count, capacity: capacity) : nil
         }.sorted { byBytes($0.id, $1.id) }
+    }
+}
+
+extension Conformance {
+    /// What the conformance diagram draws, every volume a year as `disclosure` publishes it.
+    public func drawing(discovery: Discovery, disclosure: Disclosure = .exact) -> ConformanceView.Observed {
+        func route(_ pair: ObservedPair) -> ConformanceView.Observed.Route {
+            switch disclosure.derived(discovery.annualised(pair.transitions), basis: pair.transitions) {
+            case .value(let volume): return .init(from: pair.from, to: pair.to, volume: volume)
+            case .below(let n): return .init(from: pair.from, to: pair.to, volume: nil, hidden: "<\(n)/yr")
+            }
+        }
+        let undesigned = Set(undesignedRoutes.map { Pair(from: $0.from, to: $0.to) })
+        let designed = observedPairs.values.filter { !undesigned.contains(Pair(from: $0.from, to: $0.to)) }
+            .sorted { ($0.from, $0.to) < ($1.from, $1.to) }.map { route($0) }
+        let period = RecordTime.format(discovery.from).prefix(10) + " to " + RecordTime.format(discovery.to).prefix(10)
+        return ConformanceView.Observed(
+            designed: designed, undesigned: undesignedRoutes.map { route($0) },
+            unknownServices: unknownServices.map(\.id),
+            subtitle: "Designed and observed: referral records, \(period); volumes are referrals a year")
     }
 }

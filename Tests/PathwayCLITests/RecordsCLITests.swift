@@ -62,6 +62,34 @@ import Testing
             ])
     }
 
+    /// The conformance diagram: an arrow in vermilion for each undesigned route, grey and
+    /// dashed for each dormant one, each designed one with its observed volume.
+    @Test func theConformanceDiagramShowsDormantAndUndesignedRoutes() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let x = try json(try cli.run(["conform", "--json", Self.design, Self.events]).stdout)
+        let undesigned = try #require(x["undesignedRoutes"] as? [[String: Any]])
+        let dormant = try #require(x["dormantRoutes"] as? [[String: Any]])
+        let run = try cli.run(["conform", Self.design, Self.events, "--diagram", folder + "/c.svg"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let svg = try String(contentsOfFile: folder + "/c.svg", encoding: .utf8)
+        func paths(_ pattern: String) -> Int {
+            svg.components(separatedBy: "<path fill=\"none\" stroke=\"\(pattern)").count - 1
+        }
+        #expect(paths("#d55e00\" stroke-width") == undesigned.count)
+        let greyDashed = svg.components(separatedBy: "\n").filter {
+            $0.contains("<path fill=\"none\" stroke=\"#9a9a9a\"") && $0.contains("stroke-dasharray")
+        }
+        #expect(greyDashed.count == dormant.count && !dormant.isEmpty)
+        for route in undesigned {
+            // Graphviz writes '-' in a tooltip as '&#45;'.
+            let tip = "\(route["from"]!) → \(route["to"]!): taken by patients, not designed"
+            #expect(svg.contains(tip.replacingOccurrences(of: "-", with: "&#45;")), "\(tip)")
+        }
+        #expect(svg.contains("vermilion: taken by patients, not designed"))
+        #expect(svg.contains("grey dashed: designed, never taken"))
+    }
+
     /// No count under N appears anywhere: not in the JSON, the summaries or the observed file.
     @Test(arguments: [["--suppress-below", "10"], ["--suppress-below", "10", "--round-to", "5"]])
     func noCountUnderTheThresholdIsPublished(_ safe: [String]) throws {

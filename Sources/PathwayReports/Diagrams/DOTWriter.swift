@@ -99,6 +99,11 @@ public enum DOTWriter {
     static let crossingColour = "#0072B2"
     static let withinColour = "#555555"
     static let orphanColour = "#D55E00"
+    /// A designed route nobody took, and a route patients took that nobody designed (Okabe–Ito
+    /// vermilion, apart from the blue of a crossing for colour-blind readers).
+    static let dormantColour = "#9A9A9A"
+    static let undesignedColour = "#D55E00"
+
     /// The colours of change, also told apart by line style and weight.
     static let changeColours: [Diagram.Change: String] = [
         .added: "#0072B2", .removed: "#E69F00", .changed: "#CC79A7", .unchanged: "#9A9A9A",
@@ -325,6 +330,13 @@ public enum DOTWriter {
             colour = changeColours[change]
             if change != .unchanged { width = max(width, 2.5) }
             if change == .removed { dashed = true }
+        } else if edge.observation == .dormant {
+            colour = dormantColour
+            dashed = true
+            width = 1
+        } else if edge.observation == .undesigned {
+            colour = undesignedColour
+            width = max(width, 2)
         } else if edge.crossing {
             colour = crossingColour
         }
@@ -383,8 +395,16 @@ public enum DOTWriter {
                 key(words, changeColours[change]!)
             }
             if diagram.edges.contains(where: \.replacement) { key("dotted arrow: replaced by") }
-        } else if diagram.edges.contains(where: \.crossing) {
+        } else if diagram.edges.contains(where: {
+            $0.crossing && $0.observation != .undesigned && $0.observation != .dormant
+        }) {
             key("blue: crosses to another organisation", crossingColour)
+        }
+        if diagram.edges.contains(where: { $0.observation == .dormant }) {
+            key("grey dashed: designed, never taken", dormantColour)
+        }
+        if diagram.edges.contains(where: { $0.observation == .undesigned }) {
+            key("vermilion: taken by patients, not designed", undesignedColour)
         }
         if diagram.edges.contains(where: \.orphaned) || diagram.nodes.contains(where: \.deadEnd) {
             key("red: orphaned route, dead end", orphanColour)

@@ -36,6 +36,16 @@ public struct Diagram: Sendable, Equatable {
         case context
     }
 
+    /// An arrow held against referral records (the conformance diagram); nil elsewhere.
+    public enum Observation: String, Sendable, Equatable {
+        /// Designed, and patients took it: its volume is the observed one.
+        case used
+        /// Designed, never taken.
+        case dormant
+        /// Taken by patients, not designed.
+        case undesigned
+    }
+
     /// How a box or an arrow changed in a redesign; nil outside a redesign.
     public enum Change: String, Sendable, Equatable, CaseIterable {
         case unchanged, added, removed, changed
@@ -128,6 +138,8 @@ public struct Diagram: Sendable, Equatable {
         /// In a redesign: the line from a replaced service to its replacement, not a route.
         public var replacement = false
         public var change: Change?
+        /// Held against referral records: whether patients took it, and whether it was designed.
+        public var observation: Observation?
         public var tooltip: String
 
         public init(
