@@ -5,9 +5,9 @@ import PathwayReports
 extension Drawing {
     /// The HTML report of one pathway (``HTMLReport/page(_:metrics:figures:)``): its
     /// organisations first, which read on a page, then every service.
-    public static func reportPage(_ pathway: Pathway, worker: RenderWorker = .current()) throws(DrawingError)
-        -> String
-    {
+    public static func reportPage(
+        _ pathway: Pathway, observed: ObservedSection? = nil, worker: RenderWorker = .current()
+    ) throws(DrawingError) -> String {
         let metrics = PathwayMetrics(pathway, betweenness: false)
         var figures: [HTMLReport.Figure] = []
         for (view, caption, full) in [
@@ -19,7 +19,29 @@ extension Drawing {
             figures.append(
                 HTMLReport.Figure(caption: caption, svg: String(decoding: svg.bytes, as: UTF8.self), full: full))
         }
-        return HTMLReport.page(pathway, metrics: metrics, figures: figures)
+        var extra: [HTMLReport.Figure] = []
+        if let observed { extra = try observedFigures(observed, worker: worker) }
+        return HTMLReport.page(
+            pathway, metrics: metrics, figures: figures, observed: observed, observedFigures: extra)
+    }
+
+    /// The figures of a "designed and observed" section: the conformance diagram, then the
+    /// observed pathway's organisations, line weight by observed volume.
+    static func observedFigures(_ section: ObservedSection, worker: RenderWorker) throws(DrawingError)
+        -> [HTMLReport.Figure]
+    {
+        let conformance = try diagram(section.conformance, format: .svg, worker: worker)
+        let organisations = try pathway(
+            section.observed, options: Options(view: .organisations), format: .svg, worker: worker)
+        return [
+            HTMLReport.Figure(
+                caption: "The design, with what patients did on it: designed routes with their observed volume,"
+                    + " grey and dashed where nobody took them, vermilion where patients went that nobody designed",
+                svg: String(decoding: conformance.bytes, as: UTF8.self)),
+            HTMLReport.Figure(
+                caption: "The observed pathway's organisations: line weight by referrals a year",
+                svg: String(decoding: organisations.bytes, as: UTF8.self)),
+        ]
     }
 
     /// The views a redesign's report leads with, in order: the organisations, then each function
@@ -70,9 +92,9 @@ extension Drawing {
     /// The HTML report of a redesign (``HTMLReport/page(_:figures:)``): the views that read on a
     /// page first (``leadingViews(_:)``), each as the difference of the redesign; then every
     /// service, as the difference and each side in one shared layout.
-    public static func reportPage(_ diff: PathwayDiff, worker: RenderWorker = .current()) throws(DrawingError)
-        -> String
-    {
+    public static func reportPage(
+        _ diff: PathwayDiff, observed: ObservedSection? = nil, worker: RenderWorker = .current()
+    ) throws(DrawingError) -> String {
         var figures: [HTMLReport.Figure] = []
         for (view, caption) in leadingViews(diff) {
             let svg = try redesign(diff, view: view, sides: [(.difference, .svg)], worker: worker)[0]
@@ -89,6 +111,8 @@ extension Drawing {
         for (side, svg) in zip(sides, drawn) {
             figures.append(HTMLReport.Figure(caption: side.1, svg: String(decoding: svg, as: UTF8.self), full: true))
         }
-        return HTMLReport.page(diff, figures: figures)
+        var extra: [HTMLReport.Figure] = []
+        if let observed { extra = try observedFigures(observed, worker: worker) }
+        return HTMLReport.page(diff, figures: figures, observed: observed, observedFigures: extra)
     }
 }

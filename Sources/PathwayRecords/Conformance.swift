@@ -163,6 +163,8 @@ extension Conformance {
         return ConformanceView.Observed(
             designed: designed, undesigned: undesignedRoutes.map { route($0) },
             unknownServices: unknownServices.map(\.id),
-            subtitle: "Designed and observed: referral records, \(period); volumes are referrals a year")
+            subtitle: "Designed and observed: referral records, \(period); volumes are referrals a year",
+            hiddenText: disclosure.suppressBelow.map { "<\($0)/yr" } ?? "not published",
+            zeroText: disclosure.suppressBelow.map { "<\($0)/yr" })
     }
 }

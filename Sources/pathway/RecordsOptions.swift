@@ -1,6 +1,7 @@
 import ArgumentParser
 import PathwayCore
 import PathwayRecords
+import PathwayReports
 
 /// How to read a records file: the delimiter and which column holds what.
 struct RecordsOptions: ParsableArguments {
@@ -91,4 +92,32 @@ struct DisclosureOptions: ParsableArguments {
     }
 
     var disclosure: Disclosure { Disclosure(suppressBelow: suppressBelow, roundTo: roundTo) }
+}
+
+/// `report --records FILE`: the "designed and observed" section.
+struct ReportRecordsOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Referral records to hold against the pathway (after a redesign, the after pathway): adds a"
+                + " 'designed and observed' section.", valueName: "file"))
+    var records: String?
+
+    @OptionGroup var columns: RecordsOptions
+    @OptionGroup var safeOutput: DisclosureOptions
+
+    /// The section for `design`, or nil without --records; prints why not and exits with the
+    /// data-error status when the records do not load.
+    func section(for design: Pathway) throws -> ObservedSection? {
+        guard let records else { return nil }
+        let log = try columns.load(records)
+        let journeys = PatientJourneys(log)
+        let discovery = Discovery(log, journeys: journeys)
+        let conformance = Conformance(design: design, log: log, discovery: discovery, journeys: journeys)
+        return RecordsSection.make(
+            design: design, log: log, records: records, discovery: discovery, conformance: conformance,
+            disclosure: safeOutput.disclosure)
+    }
+
+    var inputs: [String] { records.map { [$0] } ?? [] }
 }

@@ -19,6 +19,13 @@ extension PathwayCommand {
                 after with the change, the functions table before and after, what changed,
                 and the findings of the after pathway with the onward referrals it lost.
 
+                With --records, a section on what referral records say of the pathway (after a
+                redesign, the after pathway): the share of journeys that followed the design, the
+                design drawn with the observed volumes, dormant and undesigned routes, the observed
+                organisations, the busiest routes' waits, the most common journeys and the
+                boundary crossings per patient as charts. --suppress-below and --round-to apply
+                to every count in it.
+
                 The page is one self-contained file: inline SVG and CSS, no fonts, images or
                 scripts from anywhere else, so it opens offline, prints on A4 and can be
                 attached to an email. Every name from the pathway files is shown as text.
@@ -44,6 +51,7 @@ extension PathwayCommand {
 
         @OptionGroup var time: TimeLimitOption
         @OptionGroup var profileOptions: ProfilesOption
+        @OptionGroup var recordOptions: ReportRecordsOptions
 
         func run() throws {
             let profiles = try profileOptions.load()
@@ -53,15 +61,18 @@ extension PathwayCommand {
                 if let after {
                     let second = try loadOrExit(after, profiles: profiles)
                     page = try Drawing.reportPage(
-                        PathwayDiff(before: first, after: second), worker: time.worker(for: [first, second]))
+                        PathwayDiff(before: first, after: second), observed: try recordOptions.section(for: second),
+                        worker: time.worker(for: [first, second]))
                 } else {
-                    page = try Drawing.reportPage(first, worker: time.worker(for: [first]))
+                    page = try Drawing.reportPage(
+                        first, observed: try recordOptions.section(for: first), worker: time.worker(for: [first]))
                 }
             } catch let error as DrawingError {
                 throw drawingFailed(error, file: after.map { "\(pathway) → \($0)" } ?? pathway)
             }
             try writeWhole(
-                Array(page.utf8), to: output, inputs: [pathway] + (after.map { [$0] } ?? []) + profileOptions.inputs)
+                Array(page.utf8), to: output,
+                inputs: [pathway] + (after.map { [$0] } ?? []) + profileOptions.inputs + recordOptions.inputs)
         }
     }
 }

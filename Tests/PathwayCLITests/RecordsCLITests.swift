@@ -90,6 +90,74 @@ import Testing
         #expect(svg.contains("grey dashed: designed, never taken"))
     }
 
+    /// `report --records`: a "designed and observed" section with the conformance diagram, the
+    /// observed organisations and three charts drawn by the tool, in a page that Chromium opens
+    /// without a request or an error; and under suppression no count drawn from the records in
+    /// it is under the threshold.
+    @Test func theReportGainsADesignedAndObservedSection() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let page = folder + "/report.html"
+        let run = try cli.run(["report", Self.design, "--records", Self.events, "-o", page])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let start = try #require(html.range(of: "<section id=\"observed\">"))
+        let section = String(html[start.lowerBound...].prefix { _ in true })
+        let end = try #require(section.range(of: "</section>"))
+        let observed = String(section[..<end.upperBound])
+        #expect(observed.components(separatedBy: "<figure class=\"chart\">").count - 1 == 3)
+        #expect(observed.components(separatedBy: "<figure class=\"diagram\">").count - 1 == 2)
+        #expect(observed.contains("Waits on the busiest routes") && observed.contains("days</text>"))
+        #expect(observed.contains("of patients stayed on the design"))
+        let seen = try cli.browse(page, screenshot: folder + "/report.png")
+        #expect((seen["consoleErrors"] as? [Any])?.isEmpty == true && (seen["requests"] as? [Any])?.isEmpty == true)
+        #expect((seen["text"] as? String)?.contains("Designed and observed") == true)
+        // A redesign's report holds the records against the after pathway.
+        let redesign = try cli.run([
+            "report", "pathways/dementia-london-before.yaml", Self.design, "--records", Self.referrals, "-o", page,
+        ])
+        #expect(redesign.status == 0, "\(redesign.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<section id=\"observed\">"))
+        // Safe output: the section's text and its drawings' labels hold no small count.
+        let safe = try cli.run([
+            "report", Self.design, "--records", Self.events, "--suppress-below", "10", "--round-to", "5", "-o", page,
+        ])
+        #expect(safe.status == 0, "\(safe.stderr)")
+        let safeHTML = try String(contentsOfFile: page, encoding: .utf8)
+        let safeStart = try #require(safeHTML.range(of: "<section id=\"observed\">"))
+        var text = String(safeHTML[safeStart.lowerBound...])
+        text = String(text[..<text.range(of: "</section>")!.upperBound])
+        // The text a reader sees: tags, tooltips and the diagrams' coordinates dropped.
+        text = text.replacingOccurrences(of: "<title>[^<]*</title>", with: " ", options: .regularExpression)
+        // A histogram's categories (0, 1, 2 … crossings) are values, not counts.
+        text = text.replacingOccurrences(
+            of: "<text[^>]*class=\"category\"[^>]*>[^<]*</text>", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+        for (entity, character) in [
+            ("&#45;", "-"), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&#160;", " "),
+        ] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
+        // Dates and years (the period, the pathway's as-of).
+        text = text.replacingOccurrences(of: "\\b(19|20)[0-9]{2}\\b", with: " ", options: .regularExpression)
+        // Structure, not counts of patients: "6 services" in an organisation's box, percentages, days.
+        text = text.replacingOccurrences(of: "[0-9]+ (services?|entry|entries)", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "[0-9]+ (to|days)", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "90th", with: " ")
+        let integer = try NSRegularExpression(pattern: #"(?<![\w.:/<&#;-])[0-9]+(?![\w.:/%-])"#)
+        var seenCounts = 0
+        for match in integer.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let n = Int((text as NSString).substring(with: match.range))!
+            let around = (text as NSString).substring(
+                with: NSRange(
+                    location: max(0, match.range.location - 40),
+                    length: min(80, text.utf16.count - max(0, match.range.location - 40))))
+            #expect(n >= 10 && n % 5 == 0, "\(n) in '\(around)'")
+            seenCounts += 1
+        }
+        #expect(seenCounts > 20 && text.contains("<10"))
+    }
+
     /// No count under N appears anywhere: not in the JSON, the summaries or the observed file.
     @Test(arguments: [["--suppress-below", "10"], ["--suppress-below", "10", "--round-to", "5"]])
     func noCountUnderTheThresholdIsPublished(_ safe: [String]) throws {

@@ -45,10 +45,17 @@ public enum HTMLReport {
     ]
 
     /// The report of one pathway.
-    public static func page(_ pathway: Pathway, metrics: PathwayMetrics, figures drawn: [Figure]) -> String {
+    ///
+    /// With `observed`, a "designed and observed" section of what referral records say follows
+    /// the diagrams, with its own figures.
+    public static func page(
+        _ pathway: Pathway, metrics: PathwayMetrics, figures drawn: [Figure], observed: ObservedSection? = nil,
+        observedFigures: [Figure] = []
+    ) -> String {
         var body = "<header><p class=\"kicker\">Pathway report</p><h1>\(escape(pathway.title))</h1></header>\n"
         body += headline(keyFacts(metrics, names: names([pathway])))
         body += figures(drawn)
+        if let observed { body += Self.observed(observed, figures: observedFigures) }
         body += metricsTable(before: nil, after: metrics)
         body += functionsTable(before: nil, after: metrics, names: names([pathway]))
         body += patientsTable(pathway.profiles.map { ($0.id, $0.name, nil, metrics.profiles[$0.id]) }, pathway: pathway)
@@ -58,12 +65,15 @@ public enum HTMLReport {
     }
 
     /// The report of a redesign: before, after, and what changed.
-    public static func page(_ diff: PathwayDiff, figures drawn: [Figure]) -> String {
+    public static func page(
+        _ diff: PathwayDiff, figures drawn: [Figure], observed: ObservedSection? = nil, observedFigures: [Figure] = []
+    ) -> String {
         let named = names([diff.before, diff.after])
         var body = "<header><p class=\"kicker\">Redesign report</p><h1>\(escape(diff.after.title))</h1>"
         body += "<p class=\"sub\">compared with: \(escape(diff.before.title))</p></header>\n"
         body += headline(DiffReport.headlines(diff))
         body += figures(drawn)
+        if let observed { body += Self.observed(observed, figures: observedFigures) }
         body += metricsTable(before: diff.beforeMetrics, after: diff.afterMetrics)
         body += functionsTable(before: diff.beforeMetrics, after: diff.afterMetrics, names: named)
         body += patientsTable(diff.profiles.map { ($0.id, $0.name, $0.before, $0.after) }, pathway: diff.after)
@@ -450,6 +460,9 @@ public enum HTMLReport {
         figure.diagram figcaption { font-weight: 600; margin-bottom: 6px; }
         figure.diagram svg { display: block; width: 100%; height: auto; }
         figure.full svg { max-height: 80vh; cursor: grab; touch-action: none; }
+        figure.chart { margin: 14px 0 22px; break-inside: avoid; }
+        figure.chart figcaption { font-weight: 600; margin-bottom: 6px; }
+        figure.chart svg { display: block; width: 100%; max-width: 780px; height: auto; }
         .zoom { display: none; gap: 6px; align-items: center; margin-bottom: 6px; font-size: 12.5px; color: var(--muted); }
         .js .zoom { display: flex; }
         .zoom button { font: inherit; padding: 2px 10px; border: 1px solid var(--rule); background: #fafafa; border-radius: 4px; cursor: pointer; }

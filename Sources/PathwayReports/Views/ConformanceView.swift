@@ -31,12 +31,21 @@ public enum ConformanceView {
         public var unknownServices: [String]
         /// Under the title: whose records, over what period.
         public var subtitle: String
+        /// The label of a volume that may not be published (`<10/yr`).
+        public var hiddenText: String
+        /// The label of a zero volume when small counts are suppressed (`<10/yr`); nil shows `0/yr`.
+        public var zeroText: String?
 
-        public init(designed: [Route], undesigned: [Route], unknownServices: [String], subtitle: String) {
+        public init(
+            designed: [Route], undesigned: [Route], unknownServices: [String], subtitle: String,
+            hiddenText: String = "not published", zeroText: String? = nil
+        ) {
             self.designed = designed
             self.undesigned = undesigned
             self.unknownServices = unknownServices
             self.subtitle = subtitle
+            self.hiddenText = hiddenText
+            self.zeroText = zeroText
         }
     }
 
@@ -89,25 +98,36 @@ public enum ConformanceView {
             split.append(other)
         }
         diagram.edges += split
-        // A designed arrow nobody took, either way, is dormant.
+        // A designed arrow nobody took, either way, is dormant. A way whose volume may not be
+        // published says so in its label instead (and a dormant way's zero, under suppression).
         let hiddenPairs = Set(observed.designed.filter { $0.volume == nil }.map { $0.from + "\u{0}" + $0.to })
+        func ends(_ edge: Diagram.Edge) -> (String, String) {
+            (String(diagram.nodes[edge.from].key.dropFirst(4)), String(diagram.nodes[edge.to].key.dropFirst(4)))
+        }
         for k in diagram.edges.indices where !diagram.edges[k].orphaned {
-            let edge = diagram.edges[k]
-            let ways = [edge.forth] + (edge.back.map { [$0] } ?? [])
-            let from = String(diagram.nodes[edge.from].key.dropFirst(4))
-            let to = String(diagram.nodes[edge.to].key.dropFirst(4))
-            let hidden = hiddenPairs.contains(from + "\u{0}" + to) || hiddenPairs.contains(to + "\u{0}" + from)
-            diagram.edges[k].observation = !hidden && ways.allSatisfy { ($0.volume ?? 0) == 0 } ? .dormant : .used
-            if hidden {
-                let label = observed.designed.first { $0.volume == nil }?.hidden ?? "not published"
-                diagram.edges[k].forth.purposes.append(label)
+            let (from, to) = ends(diagram.edges[k])
+            let forthHidden = hiddenPairs.contains(from + "\u{0}" + to)
+            let backHidden = diagram.edges[k].back != nil && hiddenPairs.contains(to + "\u{0}" + from)
+            let ways = [diagram.edges[k].forth] + (diagram.edges[k].back.map { [$0] } ?? [])
+            let taken = forthHidden || backHidden || ways.contains { ($0.volume ?? 0) > 0 }
+            diagram.edges[k].observation = taken ? .used : .dormant
+            func relabel(_ flow: inout Diagram.Flow, hidden: Bool) {
+                if hidden {
+                    flow.volume = nil
+                    flow.purposes.append(observed.hiddenText)
+                } else if flow.volume == 0, let zero = observed.zeroText {
+                    flow.volume = nil
+                    flow.purposes.append(zero)
+                }
             }
+            relabel(&diagram.edges[k].forth, hidden: forthHidden)
+            if diagram.edges[k].back != nil { relabel(&diagram.edges[k].back!, hidden: backHidden) }
         }
         var index: [String: Int] = [:]
         for (k, node) in diagram.nodes.enumerated() { index[node.key] = k }
         for route in observed.undesigned {
             guard let from = index["svc:" + route.from], let to = index["svc:" + route.to] else { continue }
-            let words = route.volume == nil ? ["not designed", route.hidden ?? "not published"] : ["not designed"]
+            let words = route.volume == nil ? ["not designed", observed.hiddenText] : ["not designed"]
             let crossing =
                 pathway.services.first { $0.id == route.from }?.organisation
                 != pathway.services.first { $0.id == route.to }?.organisation
