@@ -86,6 +86,25 @@ import Testing
         }
     }
 
+    /// A records file whose second line is a gigabyte long is refused at that line, in an
+    /// address space of 400 MiB: the reader holds at most a little over a megabyte of a line.
+    @Test func aGigabyteLineOfRecordsIsRefusedInLittleMemory() throws {
+        let folder = try Folder("line")
+        let path = folder.file("records.csv")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("patient,service,time\np,".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0..<1024 { try handle.write(contentsOf: block) }
+        try handle.close()
+        for command in [["discover", path], ["conform", folder.file("design.yaml"), path]] {
+            try folder.write("design.yaml", Self.small)
+            let r = try run(command, memoryMiB: 400)
+            #expect(r.reason == .exit && r.status == 65, "\(command[0]): \(r.status) \(r.stderr.prefix(300))")
+            #expect(r.stderr.contains("records.csv:2:1: error: this row is longer than"), "\(r.stderr.prefix(300))")
+        }
+    }
+
     @Test func aBadByteAfterTheFirstMegabyteIsFoundAtItsLineAndColumn() throws {
         let folder = try Folder("late")
         var bytes = Array("id,organisation,sector\n".utf8)
