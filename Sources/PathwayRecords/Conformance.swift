@@ -153,7 +153,7 @@ extension Conformance {
         func route(_ pair: ObservedPair) -> ConformanceView.Observed.Route {
             switch disclosure.derived(discovery.annualised(pair.transitions), basis: pair.transitions) {
             case .value(let volume): return .init(from: pair.from, to: pair.to, volume: volume)
-            case .below(let n): return .init(from: pair.from, to: pair.to, volume: nil, hidden: "<\(n)/yr")
+            case .below: return .init(from: pair.from, to: pair.to, volume: nil)
             }
         }
         let undesigned = Set(undesignedRoutes.map { Pair(from: $0.from, to: $0.to) })

@@ -11,16 +11,14 @@ public enum ConformanceView {
         public struct Route: Sendable, Equatable {
             public var from: String
             public var to: String
-            /// Observed referrals a year; nil when it may not be published.
+            /// Observed referrals a year; nil when it may not be published (its label then says
+            /// ``Observed/hiddenText``).
             public var volume: Int?
-            /// What the label says when `volume` is nil (`<10`).
-            public var hidden: String?
 
-            public init(from: String, to: String, volume: Int?, hidden: String? = nil) {
+            public init(from: String, to: String, volume: Int?) {
                 self.from = from
                 self.to = to
                 self.volume = volume
-                self.hidden = hidden
             }
         }
 
