@@ -167,9 +167,14 @@ public struct Discovery: Sendable {
             routeList[k].p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
         }
         let names = log.serviceNames
-        func less(_ a: Int32, _ b: Int32) -> Bool {
-            names[Int(a)].utf8.lexicographicallyPrecedes(names[Int(b)].utf8)
+        // Each service's place in byte order, so that sorting compares integers, not names.
+        var rank = [Int32](repeating: 0, count: names.count)
+        for (place, k) in names.indices.sorted(by: { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) })
+            .enumerated()
+        {
+            rank[k] = Int32(place)
         }
+        func less(_ a: Int32, _ b: Int32) -> Bool { rank[Int(a)] < rank[Int(b)] }
         services = counts.sorted { less($0.index, $1.index) }
         routes = routeList.sorted {
             $0.fromIndex != $1.fromIndex ? less($0.fromIndex, $1.fromIndex) : less($0.toIndex, $1.toIndex)
