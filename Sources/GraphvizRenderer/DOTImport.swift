@@ -16,19 +16,8 @@ public enum DOTImport {
 
     public static func pathway(from graph: DOTGraph, title: String) throws(Refusal) -> Pathway {
         // Graphviz.read has refused every attribute that reads a local file, defaults included.
-        var used: Set<String> = []
-        func id(for name: String) -> String {
-            var base = Identifiers.isValidID(name) ? name : (Identifiers.suggestion(for: name) ?? "item")
-            if base.isEmpty { base = "item" }
-            var candidate = base
-            var k = 2
-            while used.contains(candidate) {
-                candidate = "\(base)-\(k)"
-                k += 1
-            }
-            used.insert(candidate)
-            return candidate
-        }
+        var maker = Identifiers.Maker(fallback: "item")
+        func id(for name: String) -> String { maker.make(name) }
         var kept: [String] = []
         func keep(_ owner: String, _ attributes: [String: String], except known: Set<String>) {
             let rest = attributes.filter { !known.contains($0.key) }.sorted { $0.key < $1.key }

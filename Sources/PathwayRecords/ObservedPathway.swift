@@ -14,31 +14,6 @@ enum ServiceMatch {
     }
 }
 
-/// Makes valid, distinct ids (`[a-z0-9-]+`) for names from records: a name that is an id
-/// stays as it is; `Memory Clinic` becomes `memory-clinic`, `RV5` `rv5`; clashes take `-2`, `-3`.
-struct IDMaker {
-    var used: Set<String> = []
-    let fallback: String
-
-    init(reserved: Set<String> = [], fallback: String) {
-        used = reserved
-        self.fallback = fallback
-    }
-
-    mutating func make(_ name: String) -> String {
-        var base = Identifiers.isValidID(name) ? name : Identifiers.suggestion(for: name) ?? fallback
-        if base.isEmpty { base = fallback }
-        var id = base
-        var n = 2
-        while used.contains(id) {
-            id = "\(base)-\(n)"
-            n += 1
-        }
-        used.insert(id)
-        return id
-    }
-}
-
 extension Discovery {
     /// The observed pathway as a pathway file (`shared/pathway-format.md` sections 1 and 5):
     /// the services and organisations seen, `entry: true` where journeys start, one route per
@@ -53,7 +28,7 @@ extension Discovery {
         let designServices = Dictionary(design?.services.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         let designOrganisations = design?.organisations ?? []
         // Ids: matched services keep the design's; the others get ids that clash with none.
-        var maker = IDMaker(reserved: Set(designServices.keys), fallback: "service")
+        var maker = Identifiers.Maker(reserved: Set(designServices.keys), fallback: "service")
         var ids = [String](repeating: "", count: names.count)
         for k in names.indices.sorted(by: { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }) {
             ids[k] = matched[k] ?? maker.make(names[k])
@@ -67,7 +42,7 @@ extension Discovery {
                 byDesign[o.id] = o
                 if byDesign[o.name] == nil { byDesign[o.name] = o }
             }
-            var orgMaker = IDMaker(reserved: Set(designOrganisations.map(\.id)), fallback: "organisation")
+            var orgMaker = Identifiers.Maker(reserved: Set(designOrganisations.map(\.id)), fallback: "organisation")
             var orgIDs: [String] = []
             for name in log.organisationNames {
                 orgIDs.append(byDesign[name]?.id ?? orgMaker.make(name))

@@ -116,3 +116,31 @@ enum CountText: Equatable {
 public enum Limits {
     public static let maximumCount = 1_000_000_000_000
 }
+
+extension Identifiers {
+    /// Makes valid, distinct ids (`[a-z0-9-]+`) for names from elsewhere (referral records, a
+    /// DOT drawing): a name that is an id stays as it is; `Memory Clinic` becomes
+    /// `memory-clinic`, `RV5` `rv5`; clashes take `-2`, `-3`.
+    public struct Maker: Sendable {
+        var used: Set<String>
+        let fallback: String
+
+        public init(reserved: Set<String> = [], fallback: String) {
+            used = reserved
+            self.fallback = fallback
+        }
+
+        public mutating func make(_ name: String) -> String {
+            var base = Identifiers.isValidID(name) ? name : Identifiers.suggestion(for: name) ?? fallback
+            if base.isEmpty { base = fallback }
+            var id = base
+            var n = 2
+            while used.contains(id) {
+                id = "\(base)-\(n)"
+                n += 1
+            }
+            used.insert(id)
+            return id
+        }
+    }
+}
