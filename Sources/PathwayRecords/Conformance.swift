@@ -60,13 +60,7 @@ public struct Conformance: Sendable {
 
     public init(design: Pathway, log: RecordLog, discovery: Discovery, journeys: PatientJourneys) {
         // A record's service matches a design service by id, else by exact name (the first).
-        var byID: [String: String] = [:]
-        var byName: [String: String] = [:]
-        for service in design.services {
-            byID[service.id] = service.id
-            if byName[service.name] == nil { byName[service.name] = service.id }
-        }
-        let matched: [String?] = log.serviceNames.map { byID[$0] ?? byName[$0] }
+        let matched = ServiceMatch.match(log.serviceNames, design: design)
         var matches: [String: String] = [:]
         for (k, name) in log.serviceNames.enumerated() { if let id = matched[k] { matches[name] = id } }
         self.matches = matches

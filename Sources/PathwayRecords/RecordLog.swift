@@ -62,7 +62,6 @@ public struct RecordLog: Sendable, Equatable {
     }
 
     public var count: Int { patient.count }
-    public var hasOrganisation: Bool { !organisation.isEmpty || organisationColumn }
     /// The file has an organisation column (even if it has no rows).
     public var organisationColumn = false
 }

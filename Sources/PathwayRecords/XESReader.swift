@@ -25,8 +25,8 @@ enum XESReader {
         parser.delegate = reader
         parser.shouldResolveExternalEntities = false
         let ok = parser.parse()
-        if let problem = reader.problems.first, reader.stoppedByProblem || !ok || parser.parserError != nil {
-            _ = problem
+        // Problems found before the parser stopped (or was stopped) come first.
+        if !reader.problems.isEmpty && (reader.stoppedByProblem || !ok || parser.parserError != nil) {
             throw PathwayLoadError(problems: reader.problems)
         }
         if !ok || parser.parserError != nil {
