@@ -23,7 +23,25 @@ extension Discovery {
     /// column, a matched service keeps the design's organisation and the others are run by
     /// `unrecorded`.
     public func observedPathway(log: RecordLog, design: Pathway? = nil, disclosure: Disclosure = .exact) -> Pathway {
-        let names = log.serviceNames
+        var tally: [UInt64: Int] = [:]
+        for row in 0..<log.organisation.count {
+            tally[UInt64(UInt32(log.service[row])) << 32 | UInt64(UInt32(log.organisation[row])), default: 0] += 1
+        }
+        return observedPathway(
+            serviceNames: log.serviceNames, organisationNames: log.organisationNames,
+            organisationRows: tally.map {
+                (Int32(truncatingIfNeeded: $0.key >> 32), Int32(truncatingIfNeeded: $0.key & 0xFFFF_FFFF), $0.value)
+            },
+            design: design, disclosure: disclosure)
+    }
+
+    /// The observed pathway from the services' names (as the routes' and services' indices
+    /// name them), and how many rows name each (service, organisation) pair.
+    public func observedPathway(
+        serviceNames names: [String], organisationNames: [String],
+        organisationRows: [(service: Int32, organisation: Int32, rows: Int)], design: Pathway? = nil,
+        disclosure: Disclosure = .exact
+    ) -> Pathway {
         let matched = design.map { ServiceMatch.match(names, design: $0) } ?? names.map { _ in nil }
         let designServices = Dictionary(design?.services.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         let designOrganisations = design?.organisations ?? []
@@ -36,27 +54,30 @@ extension Discovery {
         // Each service's organisation: the one most of its rows name, ties by name.
         var organisationOf: [String: String] = [:]
         var organisationName: [String: String] = [:]
-        if !log.organisation.isEmpty {
+        if !organisationRows.isEmpty {
             var byDesign: [String: Organisation] = [:]
             for o in designOrganisations {
                 byDesign[o.id] = o
                 if byDesign[o.name] == nil { byDesign[o.name] = o }
             }
             var orgMaker = Identifiers.Maker(reserved: Set(designOrganisations.map(\.id)), fallback: "organisation")
-            var orgIDs: [String] = []
-            for name in log.organisationNames {
-                orgIDs.append(byDesign[name]?.id ?? orgMaker.make(name))
+            // Made in byte order of the names, so that the ids do not hang on the order rows came in.
+            var orgIDs = [String](repeating: "", count: organisationNames.count)
+            for k in organisationNames.indices.sorted(by: {
+                organisationNames[$0].utf8.lexicographicallyPrecedes(organisationNames[$1].utf8)
+            }) {
+                orgIDs[k] = byDesign[organisationNames[k]]?.id ?? orgMaker.make(organisationNames[k])
             }
             var tally: [String: [String: Int]] = [:]
-            for row in 0..<log.count {
-                tally[ids[Int(log.service[row])], default: [:]][orgIDs[Int(log.organisation[row])], default: 0] += 1
+            for (service, organisation, rows) in organisationRows {
+                tally[ids[Int(service)], default: [:]][orgIDs[Int(organisation)], default: 0] += rows
             }
             for (service, counts) in tally {
                 organisationOf[service] =
                     counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }!.key
             }
             for (k, id) in orgIDs.enumerated() where organisationName[id] == nil {
-                organisationName[id] = byDesign[log.organisationNames[k]]?.name ?? log.organisationNames[k]
+                organisationName[id] = byDesign[organisationNames[k]]?.name ?? organisationNames[k]
             }
         }
         var starts: [String: Int] = [:]
@@ -103,9 +124,9 @@ extension Discovery {
                     from: t.from, to: t.to, note: "fewer than \(n) a year or in the records: volume not published")
             }
         }
-        let source = (log.file as NSString).lastPathComponent
+        let source = (file as NSString).lastPathComponent
         var notes =
-            "Discovered from referral records (\(source), \(log.shape == .events ? "event" : "referral") rows):"
+            "Discovered from referral records (\(source), \(shape == .events ? "event" : "referral") rows):"
             + " the services and routes patients took. A route's volume is its transitions a year over the"
             + " period (\(String(format: "%.1f", days)) days); entry marks where journeys start."
         if let explanation = disclosure.explanation { notes += " " + explanation }

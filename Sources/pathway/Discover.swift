@@ -21,6 +21,13 @@ extension PathwayCommand {
 
                 Before figures leave a secure environment: --suppress-below 10 --round-to 5.
 
+                Where records may not leave their environment: --sql duckdb|spark|postgres TABLE
+                prints the SQL that computes the aggregates inside that engine (the table's
+                columns mapped by the same options, --row naming the column of file order,
+                --shape referrals for referral rows, --organisation when it has that column);
+                save each result as DIR/NAME.csv, and --aggregates DIR gives the same figures
+                and observed pathway as a local run.
+
                 Example: pathway discover pathways/records/dementia-london-after-events.csv \\
                              --design pathways/dementia-london-after.yaml -o observed.yaml
 
@@ -28,8 +35,8 @@ extension PathwayCommand {
                 """
         )
 
-        @Argument(help: "The records file (.csv, .tsv, .txt or .xes).")
-        var records: String
+        @Argument(help: "The records file (.csv, .tsv, .txt or .xes); with --sql, the table that holds them.")
+        var records: String?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the observed pathway file (YAML).", valueName: "file"))
         var output: String?
@@ -44,6 +51,7 @@ extension PathwayCommand {
         var variants: Int?
 
         @OptionGroup var columns: RecordsOptions
+        @OptionGroup var warehouse: WarehouseOptions
         @OptionGroup var safeOutput: DisclosureOptions
         @OptionGroup var format: OutputOptions
 
@@ -52,14 +60,17 @@ extension PathwayCommand {
         }
 
         func run() throws {
+            if let table = records, let script = try warehouse.script(table: table, columns: columns) {
+                try emit(script)
+                return
+            }
             let designPathway = try design.map { try loadOrExit($0) }
-            let log = try columns.load(records)
-            let discovery = Discovery(log)
+            let found = try Discovered.load(records, columns: columns, warehouse: warehouse)
+            let discovery = found.discovery
             let disclosure = safeOutput.disclosure
             if let output {
-                let pathway = discovery.observedPathway(log: log, design: designPathway, disclosure: disclosure)
-                let yaml = PathwayYAMLWriter.yaml(pathway)
-                try writeWhole(Array(yaml.utf8), to: output, inputs: [records] + (design.map { [$0] } ?? []))
+                let yaml = PathwayYAMLWriter.yaml(found.observed(designPathway, disclosure))
+                try writeWhole(Array(yaml.utf8), to: output, inputs: [found.input] + (design.map { [$0] } ?? []))
             }
             if format.json {
                 try emit(discovery.json(variants: variants ?? 20, disclosure: disclosure).serialized())

@@ -355,3 +355,87 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         #expect(x.unknownServices.isEmpty && x.fitness < 1 && x.fitness > 0.9)
     }
 }
+
+/// The SQL of `discover --sql`, run by DuckDB and by Spark in local mode, gives aggregates that
+/// read (`--aggregates`) to the local run's figures and observed pathway, on 10^4-row logs of
+/// both shapes. Means and interpolated percentiles are each engine's arithmetic, so they are
+/// held to 10^-9 of the local figure; every count, id, period and order is equal.
+@Suite struct RecordsSQLTests {
+    static let helper = RecordsPaths.path("Tests/oracle/records_sql.py")
+
+    /// Two parsed JSON values equal, numbers to within 10^-9 (relative) when either has a
+    /// fraction.
+    static func same(_ a: Any, _ b: Any, _ path: String = "") -> [String] {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            guard Set(x.keys) == Set(y.keys) else { return ["\(path): keys \(x.keys.sorted()) vs \(y.keys.sorted())"] }
+            return x.keys.sorted().flatMap { same(x[$0]!, y[$0]!, path + "." + $0) }
+        case (let x as [Any], let y as [Any]):
+            guard x.count == y.count else { return ["\(path): \(x.count) vs \(y.count) items"] }
+            return zip(x, y).enumerated().flatMap { same($1.0, $1.1, "\(path)[\($0)]") }
+        case (let x as NSNumber, let y as NSNumber):
+            let (u, v) = (x.doubleValue, y.doubleValue)
+            return abs(u - v) <= 1e-9 * max(1, abs(u), abs(v)) ? [] : ["\(path): \(u) vs \(v)"]
+        case (let x as String, let y as String):
+            return x == y ? [] : ["\(path): \(x) vs \(y)"]
+        case (is NSNull, is NSNull):
+            return []
+        default:
+            return ["\(path): \(a) vs \(b)"]
+        }
+    }
+
+    @Test(arguments: [RecordsSQL.Dialect.duckdb, .spark])
+    func theEnginesAggregatesReadToTheLocalFigures(_ dialect: RecordsSQL.Dialect) throws {
+        let folder = try RecordsPaths.scratch("sql-\(dialect.rawValue)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var jobs: [String] = []
+        for shape in [RecordShape.events, .referrals] {
+            let records = folder + "/\(shape.rawValue).csv"
+            let made = try RecordsPaths.python([
+                Self.helper, "generate", "--rows", "10000", "--shape", shape.rawValue, "--seed", "7", records,
+            ])
+            try #require(made.status == 0, "\(made.output)")
+            var columns = RecordColumns()
+            columns.organisationRequired = true
+            let script = RecordsSQL.script(
+                table: "records", shape: shape, columns: columns, row: "row", organisation: true, dialect: dialect)
+            try script.write(toFile: folder + "/\(shape.rawValue).sql", atomically: true, encoding: .utf8)
+            jobs += [folder + "/\(shape.rawValue).sql", records, folder + "/\(shape.rawValue)-aggregates"]
+        }
+        let ran = try RecordsPaths.python([Self.helper, "run", dialect.rawValue] + jobs)
+        try #require(
+            ran.status == 0, "pip install duckdb pyspark (Spark needs a Java runtime)\n\(ran.output.suffix(2000))")
+        for shape in [RecordShape.events, .referrals] {
+            let log = try RecordFiles.load(folder + "/\(shape.rawValue).csv")
+            #expect(log.shape == shape)
+            let local = Discovery(log)
+            let loaded = try Aggregates.load(folder + "/\(shape.rawValue)-aggregates")
+            #expect(loaded.discovery.shape == shape)
+            let expected = try JSONSerialization.jsonObject(with: Data(local.json(variants: 1000).serializedBytes()))
+            let found = try JSONSerialization.jsonObject(
+                with: Data(loaded.discovery.json(variants: 1000).serializedBytes()))
+            let differences = Self.same(expected, found)
+            #expect(differences.isEmpty, "\(shape): \(differences.prefix(10))")
+            // The observed pathway is the same file, but for the name of where it came from.
+            let fromLog = PathwayYAMLWriter.yaml(local.observedPathway(log: log))
+            let fromAggregates = PathwayYAMLWriter.yaml(loaded.observedPathway())
+                .replacingOccurrences(of: "\(shape.rawValue)-aggregates", with: "\(shape.rawValue).csv")
+            #expect(fromLog == fromAggregates)
+        }
+    }
+
+    @Test func theScriptNamesEveryAggregateAndQuotesColumns() {
+        var columns = RecordColumns()
+        columns.patient = "Person ID"
+        for dialect in RecordsSQL.Dialect.allCases {
+            let script = RecordsSQL.script(
+                table: "mhsds.referrals", shape: .referrals, columns: columns, row: "row", organisation: false,
+                dialect: dialect)
+            for name in RecordsSQL.names.dropLast() { #expect(script.contains("-- \(name).csv"), "\(dialect)") }
+            #expect(!script.contains("-- organisations.csv"))
+            #expect(script.contains(dialect == .spark ? "`Person ID`" : "\"Person ID\""))
+            #expect(script.contains("FROM mhsds.referrals"))
+        }
+    }
+}
