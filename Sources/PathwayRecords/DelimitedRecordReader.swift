@@ -25,12 +25,13 @@ public enum DelimitedRecordReader {
     static let chunk = 1 << 20
     static let maximumProblems = 50
 
-    public static func load(_ path: String, options: RecordOptions = RecordOptions()) throws(PathwayLoadError)
-        -> RecordLog
-    {
+    public static func load(
+        _ path: String, options: RecordOptions = RecordOptions(), progress: RunProgress? = nil
+    ) throws(PathwayLoadError) -> RecordLog {
         var source = try ByteSource(path: path)
         defer { source.close() }
         var reader = Reader(file: path, options: options)
+        reader.progress = progress
         try reader.run(&source)
         return reader.log
     }
@@ -129,6 +130,7 @@ private struct Reader {
     var services = IDTable()
     var organisations = IDTable()
     var scratch: [UInt8] = []
+    var progress: RunProgress?
     /// The first time read, whether it had a zone, and where: a file may not mix the two.
     var zoneSeen: (hasZone: Bool, line: Int, text: String)?
 
@@ -151,6 +153,9 @@ private struct Reader {
             }
             sawRow = true
             row(source, fields)
+            if let progress, log.patient.count & 0xFFFF == 0 {
+                progress.update("reading records", rows: log.patient.count)
+            }
             if problems.count >= DelimitedRecordReader.maximumProblems { break }
         }
         if first {

@@ -82,10 +82,10 @@ struct Interner {
 
 /// Loads a records file: XES (`.xes`) or delimited text.
 public enum RecordFiles {
-    public static func load(_ path: String, options: RecordOptions = RecordOptions()) throws(PathwayLoadError)
-        -> RecordLog
-    {
+    public static func load(
+        _ path: String, options: RecordOptions = RecordOptions(), progress: RunProgress? = nil
+    ) throws(PathwayLoadError) -> RecordLog {
         if path.lowercased().hasSuffix(".xes") { return try XESReader.load(path, options: options) }
-        return try DelimitedRecordReader.load(path, options: options)
+        return try DelimitedRecordReader.load(path, options: options, progress: progress)
     }
 }

@@ -48,10 +48,14 @@ extension PathwayCommand {
 
         func run() throws {
             let pathway = try loadOrExit(design)
-            let log = try columns.load(records)
+            let progress = terminalProgress()
+            let log = try columns.load(records, progress: progress)
+            progress?.update("ordering journeys", rows: log.count)
             let journeys = PatientJourneys(log)
+            progress?.update("measuring", rows: log.count)
             let discovery = Discovery(log, journeys: journeys)
             let conformance = Conformance(design: pathway, log: log, discovery: discovery, journeys: journeys)
+            progress?.finish()
             let disclosure = safeOutput.disclosure
             if let diagram {
                 let picture = ConformanceView.diagram(

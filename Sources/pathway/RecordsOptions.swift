@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PathwayCore
 import PathwayRecords
 import PathwayReports
@@ -63,10 +64,10 @@ struct RecordsOptions: ParsableArguments {
     }
 
     /// Reads `path`, or prints why not and exits with the data-error status.
-    func load(_ path: String) throws -> RecordLog {
+    func load(_ path: String, progress: RunProgress? = nil) throws -> RecordLog {
         let options = try options()
         do {
-            return try RecordFiles.load(path, options: options)
+            return try RecordFiles.load(path, options: options, progress: progress)
         } catch {
             printError(error.description)
             throw Exit.dataError
@@ -92,4 +93,12 @@ struct DisclosureOptions: ParsableArguments {
     }
 
     var disclosure: Disclosure { Disclosure(suppressBelow: suppressBelow, roundTo: roundTo) }
+}
+
+/// RunProgress on standard error when it is a terminal (after two seconds, or the seconds
+/// PATHWAY_PROGRESS_AFTER gives), else nil.
+func terminalProgress() -> RunProgress? {
+    guard isatty(2) == 1 else { return nil }
+    let after = ProcessInfo.processInfo.environment["PATHWAY_PROGRESS_AFTER"].flatMap(Double.init) ?? 2
+    return RunProgress(after: after) { FileHandle.standardError.write(Data($0.utf8)) }
 }

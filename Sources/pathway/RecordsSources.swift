@@ -96,8 +96,11 @@ struct Discovered {
             }
         }
         guard let records else { throw ValidationError("name a records file, or give --aggregates DIR") }
-        let log = try columns.load(records)
+        let progress = terminalProgress()
+        let log = try columns.load(records, progress: progress)
+        progress?.update("ordering and measuring journeys", rows: log.count)
         let discovery = Discovery(log)
+        progress?.finish()
         return Discovered(
             discovery: discovery, observed: { discovery.observedPathway(log: log, design: $0, disclosure: $1) },
             input: records)

@@ -216,6 +216,26 @@ import Testing
         #expect(suppressed > 0, "some counts are small enough to be suppressed")
     }
 
+    /// On a terminal, a long run shows its phase and rows on standard error (here at once, by
+    /// PATHWAY_PROGRESS_AFTER=0), wiped at the end; elsewhere it prints nothing there, and never
+    /// anything in the JSON on standard output.
+    @Test func progressShowsOnATerminalOnly() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let command =
+            "PATHWAY_PROGRESS_AFTER=0 '\(CLITests.tool.path)' discover \(Self.events) --json > '\(folder)/out.json'"
+        // util-linux's `script` runs the command on a pseudo-terminal and keeps what it showed.
+        let r = try cli.runProgram("/usr/bin/script", ["-qc", command, folder + "/terminal.log"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let shown = try String(contentsOfFile: folder + "/terminal.log", encoding: .utf8)
+        #expect(shown.contains("ordering and measuring journeys: 10,186 rows"), "\(shown.suffix(300))")
+        #expect(shown.contains("\r\u{1B}[K"))
+        let json = try String(contentsOfFile: folder + "/out.json", encoding: .utf8)
+        #expect(json.hasPrefix("{") && !json.contains("rows,"))
+        let quiet = try cli.run(["discover", Self.events, "--json"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty)
+    }
+
     @Test func badRecordsExitWithTheDataErrorCodeAndWriteNothing() throws {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
