@@ -88,18 +88,39 @@ public struct Discovery: Sendable {
         let serviceCount = log.serviceNames.count
         var counts = (0..<serviceCount).map { ServiceCount(id: log.serviceNames[$0], index: Int32($0)) }
         var lastPatient = [Int32](repeating: -1, count: serviceCount)
+        let names = log.serviceNames
+        // Each service's place in byte order, so that sorting compares integers, not names.
+        var rank = [Int32](repeating: 0, count: names.count)
+        for (place, k) in names.indices.sorted(by: { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) })
+            .enumerated()
+        {
+            rank[k] = Int32(place)
+        }
+        func less(_ a: Int32, _ b: Int32) -> Bool { rank[Int(a)] < rank[Int(b)] }
+        // A route's number by (from, to): a table of every pair when there are few services
+        // (no hashing on the way), else a dictionary.
+        let dense = serviceCount * serviceCount <= 1 << 22
+        var routeTable = [Int32](repeating: -1, count: dense ? serviceCount * serviceCount : 0)
         var routeIndex: [UInt64: Int] = [:]
         var routeList: [RouteStats] = []
         var routeLastPatient: [Int32] = []
-        var waits: [[Int64]] = []
-        var variantCounts: [[Int32]: Int] = [:]
+        // Every wait, with its route: sorted into one run a route at the end.
+        var waitRoute: [Int32] = []
+        var waitValue: [Int64] = []
+        waitRoute.reserveCapacity(log.count)
+        waitValue.reserveCapacity(log.count)
+        // Every patient's path, one after another.
+        var paths: [Int32] = []
+        paths.reserveCapacity(log.count + (log.shape == .referrals ? journeys.patients : 0))
+        var pathStart = [Int](repeating: 0, count: journeys.patients + 1)
         var upc: [Double] = []
         var coc: [Double] = []
         var secon: [Double] = []
         var crossings: [Int] = []
-        var path: [Int32] = []
-        var providerCounts: [Int32: Int] = [:]
         let providers = log.organisation.isEmpty ? log.service : log.organisation
+        let providerCount = log.organisation.isEmpty ? serviceCount : log.organisationNames.count
+        var tally = [Int](repeating: 0, count: providerCount)
+        var touched: [Int32] = []
         for p in 0..<journeys.patients {
             let rows = journeys.rows(p)
             let (start, end) = log.startAndEnd(journeys, patient: p)
@@ -113,78 +134,125 @@ public struct Discovery: Sendable {
                     counts[s].patients += 1
                 }
             }
-            path.removeAll(keepingCapacity: true)
-            if log.shape == .referrals { path.append(log.from[Int(rows.first!)]) }
-            for row in rows { path.append(log.service[Int(row)]) }
-            variantCounts[path, default: 0] += 1
+            if log.shape == .referrals { paths.append(log.from[Int(rows.first!)]) }
+            for row in rows { paths.append(log.service[Int(row)]) }
+            pathStart[p + 1] = paths.count
             log.forEachStep(journeys, patient: p) { step in
-                let key = UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))
-                let k: Int
-                if let found = routeIndex[key] {
-                    k = found
+                var k: Int
+                if dense {
+                    k = Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
                 } else {
+                    k = routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] ?? -1
+                }
+                if k < 0 {
                     k = routeList.count
-                    routeIndex[key] = k
+                    if dense {
+                        routeTable[Int(step.from) * serviceCount + Int(step.to)] = Int32(k)
+                    } else {
+                        routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] = k
+                    }
                     routeList.append(
                         RouteStats(
                             from: log.serviceNames[Int(step.from)], to: log.serviceNames[Int(step.to)],
                             fromIndex: step.from, toIndex: step.to))
                     routeLastPatient.append(-1)
-                    waits.append([])
                 }
                 routeList[k].transitions += 1
                 if routeLastPatient[k] != Int32(p) {
                     routeLastPatient[k] = Int32(p)
                     routeList[k].patients += 1
                 }
-                if let wait = step.wait { waits[k].append(wait) }
+                if let wait = step.wait {
+                    waitRoute.append(Int32(k))
+                    waitValue.append(wait)
+                }
             }
             // Continuity over the providers seen, for patients with two events or more.
             let n = rows.count
             if n >= 2 {
-                providerCounts.removeAll(keepingCapacity: true)
                 var same = 0
                 var previous: Int32 = -1
                 for row in rows {
                     let provider = providers[Int(row)]
-                    providerCounts[provider, default: 0] += 1
+                    if tally[Int(provider)] == 0 { touched.append(provider) }
+                    tally[Int(provider)] += 1
                     if provider == previous { same += 1 }
                     previous = provider
                 }
-                let largest = providerCounts.values.max()!
-                let squares = providerCounts.values.reduce(0) { $0 + $1 * $1 }
+                var largest = 0
+                var squares = 0
+                for provider in touched {
+                    let c = tally[Int(provider)]
+                    largest = max(largest, c)
+                    squares += c * c
+                    tally[Int(provider)] = 0
+                }
+                touched.removeAll(keepingCapacity: true)
                 upc.append(Double(largest) / Double(n))
                 coc.append(Double(squares - n) / Double(n * (n - 1)))
                 secon.append(Double(same) / Double(n - 1))
                 crossings.append(n - 1 - same)
             }
         }
-        for k in routeList.indices where !waits[k].isEmpty {
-            waits[k].sort()
-            let seconds = waits[k].map { Double($0) / Double(RecordTime.nanosecondsPerSecond) }
+        // The waits, a route's after another (a counting sort), each route's then sorted.
+        var waitStart = [Int](repeating: 0, count: routeList.count + 1)
+        for k in waitRoute { waitStart[Int(k) + 1] += 1 }
+        for k in 0..<routeList.count { waitStart[k + 1] += waitStart[k] }
+        var next = waitStart
+        var sortedWaits = [Int64](repeating: 0, count: waitValue.count)
+        for (k, wait) in zip(waitRoute, waitValue) {
+            sortedWaits[next[Int(k)]] = wait
+            next[Int(k)] += 1
+        }
+        waitValue = []
+        for k in routeList.indices where waitStart[k] < waitStart[k + 1] {
+            sortedWaits[waitStart[k]..<waitStart[k + 1]].sort()
+            let seconds = sortedWaits[waitStart[k]..<waitStart[k + 1]].map {
+                Double($0) / Double(RecordTime.nanosecondsPerSecond)
+            }
             routeList[k].meanSeconds = Statistics.mean(seconds)
             routeList[k].medianSeconds = Statistics.median(sorted: seconds)
             routeList[k].p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
         }
-        let names = log.serviceNames
-        // Each service's place in byte order, so that sorting compares integers, not names.
-        var rank = [Int32](repeating: 0, count: names.count)
-        for (place, k) in names.indices.sorted(by: { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) })
-            .enumerated()
-        {
-            rank[k] = Int32(place)
+        // Variants: the patients sorted by path (service by service in byte order, a prefix
+        // first), equal paths counted, then the most patients first, ties in path order.
+        func pathLess(_ a: Int, _ b: Int) -> Bool {
+            var i = pathStart[a]
+            var j = pathStart[b]
+            let ea = pathStart[a + 1]
+            let eb = pathStart[b + 1]
+            while i < ea && j < eb {
+                if paths[i] != paths[j] { return less(paths[i], paths[j]) }
+                i += 1
+                j += 1
+            }
+            return ea - pathStart[a] < eb - pathStart[b]
         }
-        func less(_ a: Int32, _ b: Int32) -> Bool { rank[Int(a)] < rank[Int(b)] }
+        func samePath(_ a: Int, _ b: Int) -> Bool {
+            pathStart[a + 1] - pathStart[a] == pathStart[b + 1] - pathStart[b]
+                && paths[pathStart[a]..<pathStart[a + 1]] == paths[pathStart[b]..<pathStart[b + 1]]
+        }
+        let byPath = (0..<journeys.patients).sorted(by: pathLess)
+        var groups: [(patient: Int, count: Int)] = []
+        for p in byPath {
+            if let last = groups.last, samePath(last.patient, p) {
+                groups[groups.count - 1].count += 1
+            } else {
+                groups.append((p, 1))
+            }
+        }
+        let ordered = groups.indices.sorted {
+            groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1
+        }
+        variants = ordered.map { g in
+            let p = groups[g].patient
+            return Variant(
+                path: paths[pathStart[p]..<pathStart[p + 1]].map { names[Int($0)] }, patients: groups[g].count)
+        }
         services = counts.sorted { less($0.index, $1.index) }
         routes = routeList.sorted {
             $0.fromIndex != $1.fromIndex ? less($0.fromIndex, $1.fromIndex) : less($0.toIndex, $1.toIndex)
         }
-        let ordered = variantCounts.sorted { a, b in
-            if a.value != b.value { return a.value > b.value }
-            for (x, y) in zip(a.key, b.key) where x != y { return less(x, y) }
-            return a.key.count < b.key.count
-        }
-        variants = ordered.map { Variant(path: $0.key.map { names[Int($0)] }, patients: $0.value) }
         var continuity = Continuity()
         continuity.overOrganisations = !log.organisation.isEmpty
         continuity.patients = upc.count
