@@ -216,21 +216,27 @@ public struct Discovery: Sendable {
         }
         // Variants: the patients sorted by path (service by service in byte order, a prefix
         // first), equal paths counted, then the most patients first, ties in path order.
+        // Constants for the sort, so that reading them needs no exclusivity check.
+        let allPaths = paths
+        let starts = pathStart
+        let ranks = rank
         func pathLess(_ a: Int, _ b: Int) -> Bool {
-            var i = pathStart[a]
-            var j = pathStart[b]
-            let ea = pathStart[a + 1]
-            let eb = pathStart[b + 1]
+            var i = starts[a]
+            var j = starts[b]
+            let ea = starts[a + 1]
+            let eb = starts[b + 1]
             while i < ea && j < eb {
-                if paths[i] != paths[j] { return less(paths[i], paths[j]) }
+                let x = allPaths[i]
+                let y = allPaths[j]
+                if x != y { return ranks[Int(x)] < ranks[Int(y)] }
                 i += 1
                 j += 1
             }
-            return ea - pathStart[a] < eb - pathStart[b]
+            return ea - starts[a] < eb - starts[b]
         }
         func samePath(_ a: Int, _ b: Int) -> Bool {
-            pathStart[a + 1] - pathStart[a] == pathStart[b + 1] - pathStart[b]
-                && paths[pathStart[a]..<pathStart[a + 1]] == paths[pathStart[b]..<pathStart[b + 1]]
+            starts[a + 1] - starts[a] == starts[b + 1] - starts[b]
+                && allPaths[starts[a]..<starts[a + 1]] == allPaths[starts[b]..<starts[b + 1]]
         }
         let byPath = (0..<journeys.patients).sorted(by: pathLess)
         var groups: [(patient: Int, count: Int)] = []
