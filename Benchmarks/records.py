@@ -19,7 +19,8 @@ The peers, written as their experts write them:
 - pandas: `read_csv` (the C engine), `sort_values` (stable), `groupby().shift`, `groupby.agg`
   with `median` and `quantile(0.9)`;
 - pm4py: `discover_dfg` (directly-follows counts, start and end activities only).
-pathway is the release build (`swift build -c release --product pathway`).
+pathway is the release build (`swift build -c release --product pathway`); the peers come from
+PyPI: pip install duckdb polars pandas pm4py.
 """
 import argparse
 import json
@@ -145,9 +146,8 @@ def main():
                 script = os.path.join(args.folder, f"peer_{tool}.py")
                 with open(script, "w") as f:
                     f.write(PEERS[tool])
-                command = [sys.executable, script, path, sized if tool == "duckdb" else "", out]
-                if tool != "duckdb":
-                    command = [sys.executable, script, path, out, out]
+                # Each peer reads argv[1] (the records), argv[2] (duckdb: the SQL) and writes argv[3].
+                command = [sys.executable, script, path, sized if tool == "duckdb" else "-", out]
             runs = [measure(command) for _ in range(args.runs)]
             wall = statistics.median(r[0] for r in runs)
             peak = max(r[1] for r in runs)
