@@ -117,27 +117,46 @@ public struct Discovery: Sendable {
         var coc: [Double] = []
         var secon: [Double] = []
         var crossings: [Int] = []
-        let providers = log.organisation.isEmpty ? log.service : log.organisation
         let providerCount = log.organisation.isEmpty ? serviceCount : log.organisationNames.count
         var tally = [Int](repeating: 0, count: providerCount)
         var touched: [Int32] = []
+        // Each column once in patient order: every pass below then reads memory in order, not a
+        // row scattered across the file at a time (at 10^7 rows, the cost was the cache misses).
+        let order = journeys.order
+        let service = order.map { log.service[Int($0)] }
+        let time = order.map { log.time[Int($0)] }
+        let fromService = log.shape == .referrals ? order.map { log.from[Int($0)] } : []
+        let provided = log.organisation.isEmpty ? service : order.map { log.organisation[Int($0)] }
+        var steps: [Step] = []
         for p in 0..<journeys.patients {
-            let rows = journeys.rows(p)
-            let (start, end) = log.startAndEnd(journeys, patient: p)
+            let lo = journeys.starts[p]
+            let hi = journeys.starts[p + 1]
+            let rows = lo..<hi
+            let start = log.shape == .events ? service[lo] : fromService[lo]
             counts[Int(start)].starts += 1
-            counts[Int(end)].ends += 1
+            counts[Int(service[hi - 1])].ends += 1
             for row in rows {
-                let s = Int(log.service[Int(row)])
+                let s = Int(service[row])
                 counts[s].events += 1
                 if lastPatient[s] != Int32(p) {
                     lastPatient[s] = Int32(p)
                     counts[s].patients += 1
                 }
             }
-            if log.shape == .referrals { paths.append(log.from[Int(rows.first!)]) }
-            for row in rows { paths.append(log.service[Int(row)]) }
+            if log.shape == .referrals { paths.append(fromService[lo]) }
+            paths.append(contentsOf: service[rows])
             pathStart[p + 1] = paths.count
-            log.forEachStep(journeys, patient: p) { step in
+            steps.removeAll(keepingCapacity: true)
+            if log.shape == .events {
+                for k in (lo + 1)..<max(lo + 1, hi) {
+                    steps.append(Step(from: service[k - 1], to: service[k], wait: time[k] - time[k - 1]))
+                }
+            } else {
+                for k in rows {
+                    steps.append(Step(from: fromService[k], to: service[k], wait: k > lo ? time[k] - time[k - 1] : nil))
+                }
+            }
+            for step in steps {
                 var k: Int
                 if dense {
                     k = Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
@@ -173,7 +192,7 @@ public struct Discovery: Sendable {
                 var same = 0
                 var previous: Int32 = -1
                 for row in rows {
-                    let provider = providers[Int(row)]
+                    let provider = provided[row]
                     if tally[Int(provider)] == 0 { touched.append(provider) }
                     tally[Int(provider)] += 1
                     if provider == previous { same += 1 }
