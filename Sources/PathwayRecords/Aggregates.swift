@@ -68,14 +68,8 @@ public enum Aggregates {
             return t.nanoseconds
         }
         let shape = RecordShape(rawValue: try text(head, "shape", "summary")) ?? .events
-        var names: [String] = []
-        var index: [String: Int32] = [:]
-        func intern(_ name: String) -> Int32 {
-            if let k = index[name] { return k }
-            index[name] = Int32(names.count)
-            names.append(name)
-            return Int32(names.count - 1)
-        }
+        var names = Interner()
+        func intern(_ name: String) -> Int32 { names.intern(name) }
         var services: [Discovery.ServiceCount] = []
         for row in try table("services")! {
             let id = try text(row, "id", "services")
@@ -116,20 +110,15 @@ public enum Aggregates {
                 continuity.maximumCrossings = try int(k, "crossings_max", "continuity")
             }
         }
-        var organisationNames: [String] = []
-        var organisationIndex: [String: Int32] = [:]
+        var organisationNames = Interner()
         var organisationRows: [(Int32, Int32, Int)] = []
         if let rows = try table("organisations", required: false) {
             continuity.overOrganisations = true
             for row in rows {
-                let name = try text(row, "organisation", "organisations")
-                if organisationIndex[name] == nil {
-                    organisationIndex[name] = Int32(organisationNames.count)
-                    organisationNames.append(name)
-                }
+                let organisation = organisationNames.intern(try text(row, "organisation", "organisations"))
                 organisationRows.append(
                     (
-                        intern(try text(row, "service", "organisations")), organisationIndex[name]!,
+                        intern(try text(row, "service", "organisations")), organisation,
                         try int(row, "records", "organisations")
                     ))
             }
@@ -140,7 +129,7 @@ public enum Aggregates {
             to: try time(head, "period_to"), services: services, routes: routes,
             variants: variants, continuity: continuity)
         return Loaded(
-            discovery: discovery, serviceNames: names, organisationNames: organisationNames,
+            discovery: discovery, serviceNames: names.names, organisationNames: organisationNames.names,
             organisationRows: organisationRows)
     }
 

@@ -81,12 +81,14 @@ public struct Conformance: Sendable {
         var onDesign = 0
         var onDesignPatients = 0
         var startCounts: [String: Int] = [:]
+        var steps: [Step] = []
         for p in 0..<journeys.patients {
-            let (start, _) = log.startAndEnd(journeys, patient: p)
+            let (start, _) = journeys.startAndEnd(patient: p)
             let startID = mapped[Int(start)]
             var follows = matched[Int(start)] != nil && entries.contains(startID)
             if !(matched[Int(start)] != nil && entries.contains(startID)) { startCounts[startID, default: 0] += 1 }
-            log.forEachStep(journeys, patient: p) { step in
+            journeys.steps(patient: p, into: &steps)
+            for step in steps {
                 let pair = Pair(from: mapped[Int(step.from)], to: mapped[Int(step.to)])
                 total += 1
                 let isDesigned =

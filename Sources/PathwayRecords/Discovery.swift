@@ -120,21 +120,17 @@ public struct Discovery: Sendable {
         let providerCount = log.organisation.isEmpty ? serviceCount : log.organisationNames.count
         var tally = [Int](repeating: 0, count: providerCount)
         var touched: [Int32] = []
-        // Each column once in patient order: every pass below then reads memory in order, not a
-        // row scattered across the file at a time (at 10^7 rows, the cost was the cache misses).
-        let order = journeys.order
-        let service = order.map { log.service[Int($0)] }
-        let time = order.map { log.time[Int($0)] }
-        let fromService = log.shape == .referrals ? order.map { log.from[Int($0)] } : []
-        let provided = log.organisation.isEmpty ? service : order.map { log.organisation[Int($0)] }
+        let service = journeys.service
+        let fromService = journeys.from
+        let provided = journeys.provider
         var steps: [Step] = []
         for p in 0..<journeys.patients {
             let lo = journeys.starts[p]
             let hi = journeys.starts[p + 1]
             let rows = lo..<hi
-            let start = log.shape == .events ? service[lo] : fromService[lo]
+            let (start, end) = journeys.startAndEnd(patient: p)
             counts[Int(start)].starts += 1
-            counts[Int(service[hi - 1])].ends += 1
+            counts[Int(end)].ends += 1
             for row in rows {
                 let s = Int(service[row])
                 counts[s].events += 1
@@ -146,16 +142,7 @@ public struct Discovery: Sendable {
             if log.shape == .referrals { paths.append(fromService[lo]) }
             paths.append(contentsOf: service[rows])
             pathStart[p + 1] = paths.count
-            steps.removeAll(keepingCapacity: true)
-            if log.shape == .events {
-                for k in (lo + 1)..<max(lo + 1, hi) {
-                    steps.append(Step(from: service[k - 1], to: service[k], wait: time[k] - time[k - 1]))
-                }
-            } else {
-                for k in rows {
-                    steps.append(Step(from: fromService[k], to: service[k], wait: k > lo ? time[k] - time[k - 1] : nil))
-                }
-            }
+            journeys.steps(patient: p, into: &steps)
             for step in steps {
                 var k: Int
                 if dense {
