@@ -12,8 +12,19 @@ section 2). Wall time and peak memory (maximum resident set size) are those of t
 run starts with both files in the page cache.
 Every tool prints a small summary (counts and digests of every metric); each must match pathway's.
 
+The Python peers are written as an analyst who knows these libraries would write them, with no
+Python loop over services or routes: both files read by pyarrow's multithreaded CSV reader (the
+engine of pandas' read_csv(engine="pyarrow")), every id numbered by one dictionary encoding, the
+function lists split by pyarrow's string kernels, the plain metrics (crossings, out-degrees,
+inbound volume against capacity, HHI) in numpy, ids sorted through one argsort done once, and the
+graph work by each library's own routines: BFS, strongly connected components, dominators and
+Dijkstra with weights 0/1 for the boundary counts. The points of entry of every function come
+from one vectorised bitmask pass over the routes, shared by the three (no library has the
+routine): each service's mask of the functions whose providers a patient can still meet first
+flows along the routes, less what the service itself offers.
+
     python3 Benchmarks/compare.py                     # sizes 1000 10000 100000 1000000, all tools
-    python3 Benchmarks/compare.py --sizes 1000 10000
+    python3 Benchmarks/compare.py --sizes 1000 10000 --runs 1
     python3 Benchmarks/compare.py --sizes 1000000 --tools pathway igraph rustworkx
     python3 Benchmarks/compare.py --seed 2 --work /tmp/pathway-bench --timeout 900
 
@@ -36,24 +47,23 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-ORACLE_DIR = os.path.join(REPO, "Tests", "oracle")
 TOOLS = ["pathway", "networkx", "igraph", "rustworkx"]
-# Per Python tool: module imported -> package pip installs (the NetworkX column reuses the oracle,
-# which imports yaml).
-PIP_PACKAGES = {"networkx": {"networkx": "networkx", "yaml": "pyyaml"}, "igraph": {"igraph": "igraph"},
-                "rustworkx": {"rustworkx": "rustworkx"}}
+# Per Python tool: module imported -> package pip installs.
+COMMON = {"numpy": "numpy", "pyarrow": "pyarrow"}
+PIP_PACKAGES = {"networkx": dict(COMMON, networkx="networkx"), "igraph": dict(COMMON, igraph="igraph"),
+                "rustworkx": dict(COMMON, rustworkx="rustworkx")}
 NOTES = {
-    "networkx": "reuses Tests/oracle/pathway_oracle.py (its CSV loader and metric functions), except "
-                "the graph build, crossBoundaryRoutes and ownershipHHI, rewritten linearly (the oracle's "
-                "versions are O(routes x services), fine for its small cases); 0-1 boundary counts by "
-                "Dijkstra with weights 0/1",
-    "igraph": "0-1 boundary counts by Dijkstra with weights 0/1 (igraph has no 0-1 BFS); points of entry "
-              "by deleting the providers' outgoing edges from a copy, then subcomponent; dominator "
-              "subtree sizes summed in Python over the BFS order",
-    "rustworkx": "dominators by rustworkx.immediate_dominators (Cooper-Harvey-Kennedy, in Rust); 0-1 "
-                 "boundary counts by Dijkstra with weights 0/1 and a Python edge-cost callback; points "
-                 "of entry by removing the providers' outgoing edges from a copy, then descendants; "
-                 "dominator subtree sizes summed in Python over the BFS order",
+    "networkx": "a MultiDiGraph built from the edge arrays in one add_weighted_edges_from; "
+                "single_source_shortest_path_length, strongly_connected_components, "
+                "immediate_dominators, single_source_dijkstra_path_length (weights 0/1); pure Python "
+                "inside, so it is the slowest however it is called",
+    "igraph": "Graph built from a list of pairs (its constructor's fastest input); distances (BFS), "
+              "connected_components(mode='strong'), dominator (Lengauer-Tarjan, in C) and distances "
+              "with weights 0/1 (Dijkstra: igraph has no 0-1 BFS)",
+    "rustworkx": "PyDiGraph built by one extend_from_weighted_edge_list; bfs_layers, "
+                 "strongly_connected_components, immediate_dominators (Cooper-Harvey-Kennedy, in Rust) "
+                 "and digraph_dijkstra_shortest_path_lengths over the 0/1 weights (its cost callback "
+                 "is the builtin float)",
 }
 
 
@@ -107,197 +117,271 @@ def disagreements(reference, other):
 # ---------------------------------------------------------------------------
 
 class Network:
-    """services.csv and routes.csv as plain arrays indexed by service number (igraph, rustworkx)."""
+    """services.csv and routes.csv as numpy arrays indexed by service number, read as an analyst
+    who knows these libraries would: pyarrow's multithreaded CSV reader (the engine under pandas'
+    read_csv(engine="pyarrow")), one dictionary encoding of every id, pyarrow's string kernels for
+    the function lists, and no Python loop over rows anywhere after it."""
 
     def __init__(self, folder):
-        import csv
-        self.ids, self.org, self.entry, self.terminal, self.functions, self.capacity = [], [], [], [], [], []
-        self.org_names = {}
-        with open(os.path.join(folder, "services.csv"), newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                self.ids.append(row["id"].strip())
-                self.org.append(self.org_names.setdefault(row["organisation"].strip(), len(self.org_names)))
-                self.entry.append((row["entry"] or "").strip().lower() == "true")
-                self.terminal.append((row["terminal"] or "").strip().lower() == "true")
-                self.functions.append({w.strip() for w in (row["functions"] or "").split(";") if w.strip()})
-                capacity = (row["capacity"] or "").strip()
-                self.capacity.append(int(capacity) if capacity else None)
-        index = {s: i for i, s in enumerate(self.ids)}
-        # R: the routes joining two known services (duplicates and self-routes kept).
-        self.sources, self.targets, self.volumes = [], [], []
-        with open(os.path.join(folder, "routes.csv"), newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                a, b = index.get(row["from"].strip()), index.get(row["to"].strip())
-                if a is None or b is None:
-                    continue                      # orphaned route: not in R
-                volume = (row["volume"] or "").strip()
-                self.sources.append(a)
-                self.targets.append(b)
-                self.volumes.append(int(volume) if volume else 0)
-        self.n = len(self.ids)
-        self.root = self.n                        # the virtual root is one extra node
-        self.entries = [i for i in range(self.n) if self.entry[i]]
-        self.cross = [1 if self.org[a] != self.org[b] else 0 for a, b in zip(self.sources, self.targets)]
-        self.providers = collections.defaultdict(list)
-        for i, words in enumerate(self.functions):
-            for w in words:
-                self.providers[w].append(i)
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+        strings = {"id": pa.string(), "organisation": pa.string(), "functions": pa.string(),
+                   "from": pa.string(), "to": pa.string()}
+        convert = pcsv.ConvertOptions(column_types=strings, strings_can_be_null=True)
+        services = pcsv.read_csv(os.path.join(folder, "services.csv"), convert_options=convert)
+        routes = pcsv.read_csv(os.path.join(folder, "routes.csv"), convert_options=convert)
+        n, m = services.num_rows, routes.num_rows
+        # One dictionary encoding of the service ids followed by both route ends: services come
+        # first, so service i gets code i, and a code of n or more names no service.
+        ids = pa.chunked_array(services["id"].chunks + routes["from"].chunks + routes["to"].chunks)
+        encoded = ids.combine_chunks().dictionary_encode()
+        codes = encoded.indices.to_numpy()
+        sources, targets = codes[n:n + m], codes[n + m:]
+        known = (sources < n) & (targets < n)      # orphaned routes are not in R
+        self.n = n
+        self.root = n                              # the virtual root is one extra node
+        self.ids = np.asarray(encoded.dictionary[:n].to_numpy(zero_copy_only=False), dtype=object)
+        self.org = services["organisation"].combine_chunks().dictionary_encode().indices.to_numpy()
+        self.entry = services["entry"].to_numpy()
+        self.terminal = services["terminal"].to_numpy()
+        capacity = services["capacity"]
+        self.capacity = capacity.cast(pa.float64()).fill_null(np.nan).to_numpy()  # NaN: none given
+        self.sources, self.targets = sources[known], targets[known]
+        self.volumes = routes["volume"].fill_null(0).to_numpy().astype(np.int64)[known]
+        self.cross = (self.org[self.sources] != self.org[self.targets]).astype(np.int64)
+        self.entries = np.flatnonzero(self.entry)
+        # Edges of the rooted graph as two arrays: R, then the root's edge to every entry.
+        self.edge_from = np.concatenate([self.sources, np.full(len(self.entries), n)])
+        self.edge_to = np.concatenate([self.targets, self.entries])
+        self.edge_cross = np.concatenate([self.cross, np.zeros(len(self.entries), dtype=np.int64)])
+        # Who offers what: the ;-separated lists split and flattened, then a column per word.
+        lists = pc.split_pattern(services["functions"].combine_chunks().fill_null(""), ";")
+        words = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        owners = pc.list_parent_indices(lists).to_numpy()
+        named = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
+        words, owners = words.filter(pa.array(named)).dictionary_encode(), owners[named]
+        names = words.dictionary.to_pylist()
+        order = sorted(range(len(names)), key=names.__getitem__)
+        self.function_names = [names[k] for k in order]
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        self.provides = np.zeros((n + 1, len(order)), dtype=bool)   # the root offers nothing
+        self.provides[owners, rank[words.indices.to_numpy()]] = True
+
+
+def by_id(net, vertices):
+    """`vertices` ordered by their ids as strings, through one argsort of every id done once."""
+    import numpy as np
+    if not hasattr(net, "id_rank"):
+        order = np.argsort(net.ids.astype(str), kind="stable")
+        net.id_rank = np.empty(net.n + 1, dtype=np.int64)
+        net.id_rank[order] = np.arange(net.n)
+        net.id_rank[net.n] = net.n
+    vertices = np.asarray(vertices, dtype=np.int64)
+    return vertices[np.argsort(net.id_rank[vertices], kind="stable")]
+
+
+def sorted_ids(net, vertices):
+    return net.ids[by_id(net, vertices)].tolist()
 
 
 def plain_metrics(net):
-    """The metrics that need no graph algorithm, shared by the igraph and rustworkx workers."""
-    inbound = [0] * net.n
-    for b, volume in zip(net.targets, net.volumes):
-        inbound[b] += volume
-    runs = collections.Counter(net.org)
+    """The metrics that need no graph algorithm, in numpy, shared by every Python worker."""
+    import numpy as np
+    inbound = np.bincount(net.targets, weights=net.volumes, minlength=net.n).astype(np.int64)
+    over = np.flatnonzero(~np.isnan(net.capacity) & (inbound > np.nan_to_num(net.capacity, nan=np.inf)))
+    over = by_id(net, over)
+    runs = np.bincount(net.org)
+    out_degree = np.bincount(net.sources, minlength=net.n)
     return {
         "services": net.n,
         "routes": len(net.sources),
-        "crossBoundaryRoutes": sum(net.cross),
-        "ownershipHHI": sum((k / net.n) ** 2 for k in runs.values()) if net.n else 0.0,
-        "overCapacity": sorted(({"id": net.ids[i], "inbound": inbound[i], "capacity": net.capacity[i]}
-                                for i in range(net.n)
-                                if net.capacity[i] is not None and inbound[i] > net.capacity[i]),
-                               key=lambda o: o["id"]),
+        "crossBoundaryRoutes": int(net.cross.sum()),
+        "ownershipHHI": float(((runs / net.n) ** 2).sum()) if net.n else 0.0,
+        "deadEnds": sorted_ids(net, np.flatnonzero((out_degree == 0) & ~net.terminal)),
+        "overCapacity": [{"id": i, "inbound": int(b), "capacity": int(c)}
+                         for i, b, c in zip(net.ids[over], inbound[over], net.capacity[over])],
     }
 
 
-def loops_from_components(net, components):
-    """SCCs with more than one service, plus those holding a service with a route to itself."""
-    self_routes = {a for a, b in zip(net.sources, net.targets) if a == b}
-    loops = [sorted(net.ids[v] for v in c) for c in components
-             if len(c) > 1 or (len(c) == 1 and c[0] in self_routes)]
-    return sorted(loops)
+def loops_from_membership(net, membership):
+    """SCCs with more than one service, plus those holding a service with a route to itself, from
+    each service's component number."""
+    import numpy as np
+    membership = np.asarray(membership, dtype=np.int64)[:net.n]
+    sizes = np.bincount(membership)
+    looped = sizes[membership] > 1
+    looped[net.sources[net.sources == net.targets]] = True
+    members = by_id(net, np.flatnonzero(looped))
+    members = members[np.argsort(membership[members], kind="stable")]   # by component, then id
+    cuts = np.flatnonzero(np.diff(membership[members])) + 1
+    return sorted(net.ids[c].tolist() for c in np.split(members, cuts) if len(c))
 
 
-def bottlenecks_from_idom(net, idom, bfs_order):
-    """Services (not entries) strictly dominating others, with how many. idom[v] precedes v in BFS
-    order (it lies on every path to v, the shortest included), so one backward pass sums subtrees."""
-    dominated = [0] * (net.n + 1)
-    for v in reversed(bfs_order):
-        if v != net.root:
-            dominated[idom[v]] += dominated[v] + 1
-    return [{"id": net.ids[v], "dominates": dominated[v]}
-            for v in sorted((v for v in bfs_order if v != net.root and not net.entry[v] and dominated[v]),
-                            key=lambda v: net.ids[v])]
+def bottlenecks_from_idom(net, idom, layers):
+    """Services (not entries) strictly dominating others, with how many. idom[v] lies on every path
+    to v, the shortest included, so it sits in an earlier BFS layer: summing subtree sizes layer by
+    layer from the deepest is one vectorised step per layer."""
+    import numpy as np
+    idom = np.asarray(idom, dtype=np.int64)
+    dominated = np.zeros(net.n + 1, dtype=np.int64)
+    for layer in reversed(layers[1:]):
+        np.add.at(dominated, idom[layer], dominated[layer] + 1)
+    reached = np.concatenate(layers[1:]) if len(layers) > 1 else np.zeros(0, dtype=np.int64)
+    keep = reached[(~net.entry[reached]) & (dominated[reached] > 0)]
+    keep = by_id(net, keep)
+    return [{"id": i, "dominates": int(d)} for i, d in zip(net.ids[keep], dominated[keep])]
 
 
 def function_metrics(net, hops, bounds, points_of_entry):
-    """hops[v], bounds[v]: distances from the root (None if unreachable); a root edge is no referral."""
+    """hops, bounds: numpy distances from the root (-1 if unreachable; a root edge is no
+    referral); points_of_entry[k]: a boolean mask of the services that are points of entry of the
+    k-th function."""
+    import numpy as np
     result = {}
-    for w in sorted(net.providers):
-        providers = net.providers[w]
-        reached = [v for v in providers if hops[v] is not None]
+    for k, w in enumerate(net.function_names):
+        providers = np.flatnonzero(net.provides[:net.n, k])
+        reached = providers[hops[providers] >= 0]
         result[w] = {
-            "providers": sorted(net.ids[v] for v in providers),
-            "pointsOfEntry": sorted(net.ids[v] for v in points_of_entry[w]),
-            "minReferrals": min(hops[v] - 1 for v in reached) if reached else None,
-            "minBoundaries": min(int(bounds[v]) for v in reached) if reached else None,
+            "providers": sorted_ids(net, providers),
+            "pointsOfEntry": sorted_ids(net, np.flatnonzero(points_of_entry[k][:net.n])),
+            "minReferrals": int(hops[reached].min()) - 1 if len(reached) else None,
+            "minBoundaries": int(bounds[reached].min()) if len(reached) else None,
         }
     return result
 
 
+def points_of_entry(net):
+    """The points of entry of every function at once, as one vectorised pass over the routes.
+
+    Each service carries a bitmask of the functions it offers, and a bitmask `reach` of the
+    functions whose providers a patient can still meet first on arriving there (the root: all of
+    them). Along a route u -> v, reach[u] less what u offers flows into reach[v]: a path stops
+    counting for F at the first provider of F. Only the routes out of services whose mask grew are
+    followed again, so the work is a few sweeps of the routes, whatever the number of functions.
+    Returns one boolean mask of points of entry per function."""
+    import numpy as np
+    count = len(net.function_names)
+    assert count <= 64, "one bit per function word in a 64-bit mask"
+    weights = np.left_shift(np.uint64(1), np.arange(count, dtype=np.uint64))
+    offers = (net.provides.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    order = np.argsort(net.edge_from, kind="stable")
+    heads = net.edge_to[order]
+    starts = np.searchsorted(net.edge_from[order], np.arange(net.n + 2))
+    reach = np.zeros(net.n + 1, dtype=np.uint64)
+    reach[net.root] = np.uint64((1 << count) - 1)
+    frontier = np.array([net.root])
+    while len(frontier):
+        first, counts = starts[frontier], starts[frontier + 1] - starts[frontier]
+        total = int(counts.sum())
+        offsets = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+        tails, ends = np.repeat(frontier, counts), heads[offsets]
+        fresh = (reach[tails] & ~offers[tails]) & ~reach[ends]
+        grows = fresh != 0
+        np.bitwise_or.at(reach, ends[grows], fresh[grows])
+        marked = np.zeros(net.n + 1, dtype=bool)
+        marked[ends[grows]] = True
+        frontier = np.flatnonzero(marked)
+    return [((reach & weights[k]) != 0) & net.provides[:, k] for k in range(count)]
+
+
+def layers_from_hops(hops):
+    """The vertices at each hop count from the root, as numpy arrays (layer 0 is the root)."""
+    import numpy as np
+    reached = np.flatnonzero(hops >= 0)
+    order = reached[np.argsort(hops[reached], kind="stable")]
+    return np.split(order, np.flatnonzero(np.diff(hops[order])) + 1)
+
+
 def work_igraph(folder):
     import igraph
+    import numpy as np
     start = time.perf_counter()
     net = Network(folder)
-    g = igraph.Graph(n=net.n + 1, directed=True,
-                     edges=list(zip(net.sources, net.targets)) + [(net.root, e) for e in net.entries])
-    g.es["cross"] = net.cross + [0] * len(net.entries)
+    # A list of pairs is what igraph's constructor reads fastest (about 2.5x a numpy array's rows).
+    g = igraph.Graph(n=net.n + 1, edges=list(zip(net.edge_from.tolist(), net.edge_to.tolist())), directed=True)
+    g.es["cross"] = net.edge_cross
     loaded = time.perf_counter()
     m = plain_metrics(net)
-    bfs_order, _, _ = g.bfs(net.root, mode="out")
-    reached = set(bfs_order)
-    m["unreachable"] = sorted(net.ids[v] for v in range(net.n) if v not in reached)
-    m["deadEnds"] = sorted(net.ids[v] for v, d in enumerate(g.outdegree()[:net.n])
-                           if d == 0 and not net.terminal[v])
-    # Strongly connected components, grouped from the membership list (read it once: each read of
-    # the property copies it).
-    components = collections.defaultdict(list)
-    for v, c in enumerate(g.connected_components(mode="strong").membership[:net.n]):
-        components[c].append(v)
-    m["loops"] = loops_from_components(net, components.values())
-    m["bottlenecks"] = bottlenecks_from_idom(net, g.dominator(net.root, mode="out"), bfs_order)
-    hops = g.distances(source=[net.root], mode="out")[0]
+    hops = np.asarray(g.distances(source=[net.root], mode="out")[0], dtype=float)
+    hops = np.where(np.isinf(hops), -1, hops).astype(np.int64)
+    layers = layers_from_hops(hops)
+    m["unreachable"] = sorted_ids(net, np.flatnonzero(hops[:net.n] < 0))
+    m["loops"] = loops_from_membership(net, g.connected_components(mode="strong").membership)
+    # The dominator list holds NaN (or a negative number) for the root and the unreached.
+    idom = np.asarray(g.dominator(net.root, mode="out"), dtype=float)
+    idom = np.where(np.isnan(idom) | (idom < 0), -1, idom).astype(np.int64)
+    m["bottlenecks"] = bottlenecks_from_idom(net, idom, layers)
     # igraph has no 0-1 BFS: Dijkstra with weights 0 (same organisation) and 1 (a boundary).
-    bounds = g.distances(source=[net.root], weights="cross", mode="out")[0]
-    hops = [None if d == float("inf") else int(d) for d in hops]
-    points = {}
-    for w, providers in net.providers.items():
-        h = g.copy()
-        h.delete_edges([e for v in providers for e in g.incident(v, mode="out")])
-        seen = set(h.subcomponent(net.root, mode="out"))
-        points[w] = [v for v in providers if v in seen]
-    m["functions"] = function_metrics(net, hops, bounds, points)
+    bounds = np.asarray(g.distances(source=[net.root], weights="cross", mode="out")[0])
+    m["functions"] = function_metrics(net, hops, bounds, points_of_entry(net))
     return m, loaded - start
 
 
 def work_rustworkx(folder):
+    import numpy as np
     import rustworkx
     start = time.perf_counter()
     net = Network(folder)
     g = rustworkx.PyDiGraph(multigraph=True)
-    g.add_nodes_from([None] * (net.n + 1))
+    g.add_nodes_from(range(net.n + 1))
     g.extend_from_weighted_edge_list(
-        [(a, b, float(c)) for a, b, c in zip(net.sources, net.targets, net.cross)]
-        + [(net.root, e, 0.0) for e in net.entries])
+        list(zip(net.edge_from.tolist(), net.edge_to.tolist(), net.edge_cross.astype(float).tolist())))
     loaded = time.perf_counter()
     m = plain_metrics(net)
-    layers = rustworkx.bfs_layers(g, [net.root])
-    bfs_order = [v for layer in layers for v in layer]
-    hops = [None] * (net.n + 1)
+    layers = [np.asarray(layer, dtype=np.int64) for layer in rustworkx.bfs_layers(g, [net.root])]
+    hops = np.full(net.n + 1, -1, dtype=np.int64)
     for depth, layer in enumerate(layers):
-        for v in layer:
-            hops[v] = depth
-    m["unreachable"] = sorted(net.ids[v] for v in range(net.n) if hops[v] is None)
-    m["deadEnds"] = sorted(net.ids[v] for v in range(net.n) if g.out_degree(v) == 0 and not net.terminal[v])
-    m["loops"] = loops_from_components(net, rustworkx.strongly_connected_components(g))
-    m["bottlenecks"] = bottlenecks_from_idom(net, rustworkx.immediate_dominators(g, net.root), bfs_order)
-    # No 0-1 BFS in rustworkx: Dijkstra over the edge weights 0/1, through a Python cost callback.
+        hops[layer] = depth
+    m["unreachable"] = sorted_ids(net, np.flatnonzero(hops[:net.n] < 0))
+    membership = np.zeros(net.n + 1, dtype=np.int64)
+    for c, component in enumerate(rustworkx.strongly_connected_components(g)):
+        membership[component] = c
+    m["loops"] = loops_from_membership(net, membership)
+    dominators = rustworkx.immediate_dominators(g, net.root)
+    idom = np.full(net.n + 1, -1, dtype=np.int64)
+    idom[np.fromiter(dominators.keys(), dtype=np.int64)] = np.fromiter(dominators.values(), dtype=np.int64)
+    m["bottlenecks"] = bottlenecks_from_idom(net, idom, layers)
+    # No 0-1 BFS in rustworkx: Dijkstra over the edge weights 0/1 (the weights are the payloads).
     lengths = rustworkx.digraph_dijkstra_shortest_path_lengths(g, net.root, edge_cost_fn=float)
-    bounds = [None] * (net.n + 1)
-    for v, d in lengths.items():
-        bounds[v] = d
-    points = {}
-    for w, providers in net.providers.items():
-        h = g.copy()
-        for e in [e for v in providers for e in g.out_edge_indices(v)]:
-            h.remove_edge_from_index(e)
-        seen = rustworkx.descendants(h, net.root)
-        points[w] = [v for v in providers if v in seen]
-    m["functions"] = function_metrics(net, hops, bounds, points)
+    bounds = np.full(net.n + 1, -1, dtype=np.int64)
+    bounds[np.fromiter(lengths.keys(), dtype=np.int64)] = np.fromiter(lengths.values(), dtype=float)
+    bounds[net.root] = 0
+    m["functions"] = function_metrics(net, hops, bounds, points_of_entry(net))
     return m, loaded - start
 
 
 def work_networkx(folder):
-    sys.path.insert(0, ORACLE_DIR)
     import networkx
-    import pathway_oracle as oracle
+    import numpy as np
     start = time.perf_counter()
-    p = oracle.load_csv_folder(folder)
-    routes = oracle.known_routes(p)
-    org = oracle.org_of(p)
-    # As oracle.service_graph, with the organisation map built once (the oracle's crosses() rebuilds
-    # it for every route).
-    G = networkx.DiGraph()
-    G.add_nodes_from(s["id"] for s in p.services)
-    for r in routes:
-        G.add_edge(r["from"], r["to"], cross=1 if org[r["from"]] != org[r["to"]] else 0)
-    Gr = oracle.rooted_graph(p, G)
+    net = Network(folder)
+    g = networkx.MultiDiGraph()
+    g.add_nodes_from(range(net.n + 1))
+    g.add_weighted_edges_from(zip(net.edge_from.tolist(), net.edge_to.tolist(), net.edge_cross.tolist()),
+                              weight="cross")
     loaded = time.perf_counter()
-    runs = collections.Counter(s["organisation"] for s in p.services)
-    m = {
-        "services": len(p.services),
-        "routes": len(routes),
-        "crossBoundaryRoutes": sum(1 for r in routes if org[r["from"]] != org[r["to"]]),
-        "ownershipHHI": sum((runs[o["id"]] / len(p.services)) ** 2 for o in p.organisations),
-        "unreachable": oracle.m_unreachable(p, Gr),
-        "deadEnds": oracle.m_dead_ends(p, G),
-        "loops": oracle.m_loops(G),
-        "bottlenecks": oracle.m_bottlenecks(p, Gr),
-        "overCapacity": oracle.m_over_capacity(p),
-        "functions": oracle.m_functions(p, Gr),   # 0-1 counts: Dijkstra with weights 0/1
-    }
+    m = plain_metrics(net)
+    hops = np.full(net.n + 1, -1, dtype=np.int64)
+    for v, d in networkx.single_source_shortest_path_length(g, net.root).items():
+        hops[v] = d
+    layers = layers_from_hops(hops)
+    m["unreachable"] = sorted_ids(net, np.flatnonzero(hops[:net.n] < 0))
+    membership = np.zeros(net.n + 1, dtype=np.int64)
+    for c, component in enumerate(networkx.strongly_connected_components(g)):
+        membership[list(component)] = c
+    m["loops"] = loops_from_membership(net, membership)
+    dominators = networkx.immediate_dominators(g, net.root)
+    idom = np.full(net.n + 1, -1, dtype=np.int64)
+    idom[np.fromiter(dominators.keys(), dtype=np.int64)] = np.fromiter(dominators.values(), dtype=np.int64)
+    idom[net.root] = -1
+    m["bottlenecks"] = bottlenecks_from_idom(net, idom, layers)
+    bounds = np.full(net.n + 1, -1, dtype=np.int64)
+    for v, d in networkx.single_source_dijkstra_path_length(g, net.root, weight="cross").items():
+        bounds[v] = d
+    m["functions"] = function_metrics(net, hops, bounds, points_of_entry(net))
     return m, loaded - start
 
 
@@ -427,6 +511,28 @@ def run_tool(tool, folder, args):
     return result
 
 
+def run_repeated(tool, folder, args):
+    """`args.runs` runs of one tool, one after another: the median wall time and the median peak
+    memory; a run that times out or fails ends the series and stands for it. Every run's summary
+    must be the same, or the tool counts as failed."""
+    runs = []
+    for _ in range(args.runs):
+        runs.append(run_tool(tool, folder, args))
+        if runs[-1]["status"] != "ok":
+            return runs[-1]
+    if any(r["summary"] != runs[0]["summary"] for r in runs):
+        print(f"!! {tool} gave different results from one run to the next on {folder}", file=sys.stderr)
+        return dict(runs[0], status="failed")
+    middle = len(runs) // 2
+    result = dict(runs[0])
+    result["wall"] = sorted(r["wall"] for r in runs)[middle]
+    peaks = [r["peak"] for r in runs if r["peak"] is not None]
+    result["peak"] = sorted(peaks)[len(peaks) // 2] if peaks else None
+    loads = [r["load"] for r in runs if r["load"] is not None]
+    result["load"] = sorted(loads)[len(loads) // 2] if loads else None
+    return result
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -454,6 +560,8 @@ def versions(tools, pathway):
     for tool in tools:
         if tool in PIP_PACKAGES:
             parts.append(f"{tool} {importlib.metadata.version(tool)}")
+    if any(tool in PIP_PACKAGES for tool in tools):
+        parts += [f"{package} {importlib.metadata.version(package)}" for package in COMMON.values()]
     return ", ".join(parts)
 
 
@@ -478,6 +586,8 @@ def main():
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS,
                         help="tools to run, in this order (default: all)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs of each tool at each size; the table gives the median (default 3)")
     parser.add_argument("--work", default="/tmp/pathway-bench",
                         help="folder for the cached networks and outputs (default /tmp/pathway-bench)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per run (default 600)")
@@ -499,7 +609,8 @@ def main():
     args.work = os.path.abspath(args.work)
     print(f"machine: {machine()}")
     print(f"versions: {versions(args.tools, args.pathway)}")
-    print(f"seed {args.seed}, timeout {args.timeout:g} s per run, work folder {args.work}")
+    print(f"seed {args.seed}, median of {args.runs} runs, timeout {args.timeout:g} s per run, "
+          f"work folder {args.work}")
     print("memory: peak resident set size of the run's process"
           + (" (/usr/bin/time %M)" if os.path.exists("/usr/bin/time") else " (getrusage of a fresh parent)"))
     print("load s: reading both CSVs and building the graph, timed inside the Python workers; the "
@@ -515,7 +626,7 @@ def main():
         routes = count_rows(os.path.join(folder, "routes.csv"))
         results = []
         for tool in args.tools:
-            results.append(run_tool(tool, folder, args))
+            results.append(run_repeated(tool, folder, args))
             r = results[-1]
             if r["status"] == "failed":
                 failures.append((size, tool))
