@@ -32,7 +32,6 @@ Exit status: 0 when every tool agreed with pathway at every size, 1 on a mismatc
 (a timeout alone is not a failure).
 """
 import argparse
-import collections
 import hashlib
 import importlib.metadata
 import importlib.util

@@ -86,7 +86,7 @@ public struct Conformance: Sendable {
             let (start, _) = journeys.startAndEnd(patient: p)
             let startID = mapped[Int(start)]
             var follows = matched[Int(start)] != nil && entries.contains(startID)
-            if !(matched[Int(start)] != nil && entries.contains(startID)) { startCounts[startID, default: 0] += 1 }
+            if !follows { startCounts[startID, default: 0] += 1 }
             journeys.steps(patient: p, into: &steps)
             for step in steps {
                 let pair = Pair(from: mapped[Int(step.from)], to: mapped[Int(step.to)])
