@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PathwayCore
 import PathwayReports
 
@@ -12,8 +13,14 @@ extension PathwayCommand {
 
                 \(PathwayCheck.rules.map { "  \($0.name) (\($0.severity.rawValue)): \($0.meaning)" }.joined(separator: "\n"))
 
+                --format sarif writes a SARIF 2.1.0 log (every rule, each finding at its
+                file, line and column, with a fingerprint that survives edits above it) for
+                GitHub code scanning and other CI tools; --format json (or --json) the
+                findings as JSON.
+
                 Example: pathway check pathways/
                          pathway check --strict --json pathways/dementia-london-after.yaml
+                         pathway check --format sarif pathways/ > pathway.sarif
 
                 \(Exit.help) For check, 1 means an error was found (an orphaned route),
                 or, with --strict, a warning.
@@ -26,8 +33,17 @@ extension PathwayCommand {
         @Flag(help: "Fail (exit 1) on warnings as well as errors: for use in CI of pathway repositories.")
         var strict = false
 
+        @Option(help: "text (the default), json, or sarif (SARIF 2.1.0, for code scanning).")
+        var format: CheckFormat?
+
         @OptionGroup var profileOptions: ProfilesOption
         @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if output.json, let format, format != .json {
+                throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
+            }
+        }
 
         func run() throws {
             let profiles = try profileOptions.load()
@@ -37,9 +53,15 @@ extension PathwayCommand {
                 throw Exit.dataError
             }
             let outcome = PathwayCheck.check(files, profiles: profiles)
-            if output.json {
+            switch format ?? (output.json ? .json : .text) {
+            case .json:
                 try emit(CheckReport.json(outcome.findings).serialized())
-            } else {
+            case .sarif:
+                let log = SARIFReport.log(
+                    outcome.findings, workingFolder: FileManager.default.currentDirectoryPath,
+                    toolVersion: PathwayCommand.version)
+                try emit(log.serialized())
+            case .text:
                 let summaries = outcome.measured.map { CheckReport.summary($0.metrics, file: $0.file) }
                 try emit(CheckReport.text(outcome.findings, files: files.count, summaries: summaries))
             }
@@ -47,4 +69,9 @@ extension PathwayCommand {
             if outcome.fails(strict: strict) { throw Exit.found }
         }
     }
+}
+
+/// What `check` prints.
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif
 }

@@ -50,20 +50,61 @@ public struct Finding: Sendable, Equatable {
 
 /// The rules of `pathway check`, each named as in `shared/pathway-format.md` section 3.
 public enum PathwayCheck {
-    /// The rules, their severity and what they mean, for help texts.
-    public static let rules: [(name: String, severity: Severity, meaning: String)] = [
-        ("orphaned-route", .error, "a route names a service the pathway does not have"),
-        ("no-entry-point", .warning, "no service is marked entry: true, so nothing is reachable"),
-        ("unreachable-service", .warning, "no entry reaches the service by any route"),
-        ("dead-end", .warning, "the service refers nowhere and is not marked terminal"),
-        ("duplicate-route", .warning, "the same from, to and purpose is given twice"),
-        ("over-capacity", .warning, "inbound referral volume exceeds the service's capacity"),
-        ("multiple-points-of-entry", .info, "patients can first reach a function at several services"),
-        ("referral-loop", .info, "services that can refer patients round in a circle"),
-        (
-            "unserved-profile", .warning,
-            "a patient profile has no journey: the message names the first need it cannot meet"
+    /// One rule of `pathway check`: its stable name, how much it matters, what it means, and
+    /// what a pathway's author can do about a finding.
+    public struct Rule: Sendable, Equatable {
+        public var name: String
+        public var severity: Severity
+        public var meaning: String
+        public var remedy: String
+    }
+
+    /// The rules, their severity and what they mean, for help texts and SARIF's rule list.
+    public static let rules: [Rule] = [
+        Rule(
+            name: "invalid-file", severity: .error,
+            meaning: "the file does not load: it breaks the pathway format at the place given",
+            remedy: "Mend the file at the line and column the message names; it says what was expected there."),
+        Rule(
+            name: "orphaned-route", severity: .error,
+            meaning: "a route names a service the pathway does not have",
+            remedy:
+                "Point the route at a service that exists (a merged service's new id), or remove it; a service"
+                + " that took over another's work can say so with 'replaces'."),
+        Rule(
+            name: "no-entry-point", severity: .warning,
+            meaning: "no service is marked entry: true, so nothing is reachable",
+            remedy: "Mark the services where patients first present (GP practices, A&E, self-referral) 'entry: true'."),
+        Rule(
+            name: "unreachable-service", severity: .warning,
+            meaning: "no entry reaches the service by any route",
+            remedy: "Add the route by which patients are referred to it, mark it an entry, or remove it."),
+        Rule(
+            name: "dead-end", severity: .warning,
+            meaning: "the service refers nowhere and is not marked terminal",
+            remedy: "Add its onward referrals (discharge back to the GP counts), or mark it 'terminal: true'."),
+        Rule(
+            name: "duplicate-route", severity: .warning,
+            meaning: "the same from, to and purpose is given twice",
+            remedy: "Keep one of the two routes, with the volumes added together."),
+        Rule(
+            name: "over-capacity", severity: .warning,
+            meaning: "inbound referral volume exceeds the service's capacity",
+            remedy: "Check the volumes and the capacity; if both are right, the service is a queue to plan for."),
+        Rule(
+            name: "multiple-points-of-entry", severity: .info,
+            meaning: "patients can first reach a function at several services",
+            remedy: "Nothing to mend: a redesign towards a single point of entry would route these through one service."
         ),
+        Rule(
+            name: "referral-loop", severity: .info,
+            meaning: "services that can refer patients round in a circle",
+            remedy:
+                "Nothing to mend when the loop is a review cycle; otherwise look for patients passed back and forth."),
+        Rule(
+            name: "unserved-profile", severity: .warning,
+            meaning: "a patient profile has no journey: the message names the first need it cannot meet",
+            remedy: "Add a route to a service that meets the need and accepts the profile, or widen its eligibility."),
     ]
 
     /// What checking a set of pathway files found.
