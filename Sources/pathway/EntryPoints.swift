@@ -16,7 +16,11 @@ extension PathwayCommand {
                 entry when exactly one service is its door. Bottlenecks are the services that
                 every route from an entry to the function passes through.
 
+                --format csv prints a table for spreadsheets, one row per function:
+                \(CSVReport.functionColumns.joined(separator: ", ")).
+
                 Example: pathway entry-points pathways/dementia-london-after.yaml --function diagnosis
+                         pathway entry-points --format csv pathways/dementia-london-after.yaml
 
                 \(Exit.help)
                 """
@@ -28,7 +32,7 @@ extension PathwayCommand {
         @Option(name: .long, help: "Only this function (a word from the services' functions).")
         var function: String?
 
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var output: FormatOptions
 
         func run() throws {
             let pathway = try loadOrExit(path)
@@ -42,10 +46,11 @@ extension PathwayCommand {
                             + (words.isEmpty ? "none" : words.joined(separator: ", ")))
                 }
             }
-            if output.json {
-                try emit(EntryPointsReport.json(entries, pathway: pathway).serialized())
-            } else {
-                try emit(EntryPointsReport.text(entries, pathway: pathway))
+            switch output.chosen {
+            case .json: try emit(EntryPointsReport.json(entries, pathway: pathway).serialized())
+            case .csv:
+                try emit(CSVReport.functions(entries, metrics: PathwayMetrics(pathway, betweenness: false)))
+            case .text: try emit(EntryPointsReport.text(entries, pathway: pathway))
             }
         }
     }

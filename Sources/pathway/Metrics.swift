@@ -23,8 +23,12 @@ extension PathwayCommand {
                 order, at services that accept it, and with how few referrals and
                 organisation boundaries ('profiles' in --json; see also 'pathway journeys').
 
+                --format csv prints a table for spreadsheets instead, one row per service:
+                \(CSVReport.serviceColumns.joined(separator: ", ")).
+
                 Example: pathway metrics pathways/dementia-london-after.yaml
                          pathway metrics --json services-folder/
+                         pathway metrics --format csv pathways/urgent-care-after.yaml > services.csv
 
                 \(Exit.help)
                 """
@@ -37,11 +41,12 @@ extension PathwayCommand {
         var noBetweenness = false
 
         @OptionGroup var profileOptions: ProfilesOption
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var output: FormatOptions
 
         func run() throws {
             let profiles = try profileOptions.load()
-            if output.json {
+            switch output.chosen {
+            case .json:
                 // Only the numbers: read the pathway as columns, which is fastest.
                 keepFreedMemory()
                 let network: PathwayNetwork
@@ -56,7 +61,11 @@ extension PathwayCommand {
                 }
                 // Done: the process's memory goes back with it, without freeing each array.
                 Foundation.exit(0)
-            } else {
+            case .csv:
+                let pathway = try loadOrExit(path, profiles: profiles)
+                let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
+                try emit(CSVReport.services(pathway, metrics: metrics))
+            case .text:
                 let pathway = try loadOrExit(path, profiles: profiles)
                 let metrics = PathwayMetrics(pathway, betweenness: !noBetweenness)
                 try emit(MetricsReport.text(metrics, pathway: pathway))

@@ -30,6 +30,32 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// What `metrics` and `entry-points` print.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv
+}
+
+/// `--format text|json|csv`, with `--json` kept as the short way to ask for JSON.
+struct FormatOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "text (the readable report, the default), json, or csv (a table for spreadsheets).",
+            valueName: "format"))
+    var format: ReportFormat?
+
+    @Flag(name: .long, help: "Print JSON (sorted keys, stable order): the same as --format json.")
+    var json = false
+
+    func validate() throws {
+        if json, let format, format != .json {
+            throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
+        }
+    }
+
+    /// The format asked for.
+    var chosen: ReportFormat { format ?? (json ? .json : .text) }
+}
+
 /// Writes to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

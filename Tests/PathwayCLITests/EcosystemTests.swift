@@ -158,4 +158,136 @@ import Testing
         #expect(r.stderr.contains("--json") && r.stderr.contains("--format"))
         #expect(r.stdout.isEmpty)
     }
+
+    // MARK: CSV
+
+    /// Each file's rows as Python's csv module reads them.
+    func csvRows(_ files: [String]) throws -> [String: [[String]]] {
+        let r = try cli.runProgram("/usr/bin/env", ["python3", "Tests/tools/read_csv.py"] + files)
+        #expect(r.status == 0, "\(r.stderr)")
+        var out: [String: [[String]]] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let file = try #require(object["file"] as? String)
+            #expect(object["error"] == nil, "\(file): \(object["error"] ?? "")")
+            out[file] = object["rows"] as? [[String]] ?? []
+        }
+        return out
+    }
+
+    static var samples: [String] {
+        let folder = CLITests.root.appendingPathComponent("pathways").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".profiles.yaml") }.map { "pathways/" + $0 }
+    }
+
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let r = try cli.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func metricsCSVHasARowPerServiceThatAgreesWithTheJSON() throws {
+        let folder = try scratch("csv")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var files: [String: String] = [:]
+        for sample in Self.samples {
+            let r = try cli.run(["metrics", "--format", "csv", sample])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.hasSuffix("\r\n") && !r.stdout.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+            let file = "\(folder)/\(URL(fileURLWithPath: sample).lastPathComponent).csv"
+            try r.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            files[sample] = file
+        }
+        let tables = try csvRows(Array(files.values))
+        for sample in Self.samples {
+            let rows = try #require(tables[files[sample]!])
+            let metrics = try json(["metrics", "--json", sample])
+            let header = rows[0]
+            #expect(header.count == 13)
+            #expect(rows.count == (metrics["services"] as! Int) + 1, "\(sample): a row per service")
+            #expect(rows.allSatisfy { $0.count == header.count }, "\(sample): every row as wide as the header")
+            func column(_ name: String) -> [String: String] {
+                let k = header.firstIndex(of: name)!
+                return Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0[k]) })
+            }
+            func ids(_ name: String) -> Set<String> { Set(column(name).filter { $0.value == "true" }.keys) }
+            #expect(ids("unreachable") == Set(metrics["unreachable"] as! [String]))
+            #expect(ids("deadEnd") == Set(metrics["deadEnds"] as! [String]))
+            #expect(ids("inLoop") == Set((metrics["loops"] as! [[String]]).joined()))
+            #expect(ids("entry") == Set(metrics["entryPoints"] as! [String]))
+            let bottlenecks = Dictionary(
+                uniqueKeysWithValues: (metrics["bottlenecks"] as! [[String: Any]]).map {
+                    ($0["id"] as! String, "\($0["dominates"] as! Int)")
+                })
+            for (id, dominates) in column("dominates") { #expect(dominates == bottlenecks[id] ?? "0", "\(id)") }
+            let betweenness = metrics["betweenness"] as! [String: Double]
+            for (id, value) in column("betweenness") {
+                #expect(abs(Double(value)! - betweenness[id]!) < 1e-12, "\(sample) \(id)")
+            }
+            let over = (metrics["overCapacity"] as! [[String: Any]])
+            for excess in over {
+                let id = excess["id"] as! String
+                #expect(column("inboundVolume")[id] == "\(excess["inbound"] as! Int)")
+                #expect(column("capacity")[id] == "\(excess["capacity"] as! Int)")
+            }
+        }
+    }
+
+    @Test func entryPointsCSVHasARowPerFunction() throws {
+        let folder = try scratch("csv-functions")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for sample in Self.samples {
+            let r = try cli.run(["entry-points", "--format", "csv", sample])
+            #expect(r.status == 0, "\(r.stderr)")
+            let file = "\(folder)/functions.csv"
+            try r.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            let rows = try #require(try csvRows([file])[file])
+            let metrics = try json(["metrics", "--json", sample])
+            let functions = metrics["functions"] as! [String: [String: Any]]
+            #expect(rows.count == functions.count + 1, "\(sample): a row per function")
+            #expect(rows.allSatisfy { $0.count == 8 })
+            for row in rows.dropFirst() {
+                let f = try #require(functions[row[0]])
+                let doors = f["pointsOfEntry"] as! [String]
+                #expect(row[1] == "\((f["providers"] as! [String]).count)")
+                #expect(row[2] == "\(doors.count)")
+                #expect(row[3] == ((f["singlePointOfEntry"] as! Bool) ? "true" : "false"))
+                #expect(row[4] == doors.joined(separator: "; "))
+                #expect(row[5] == ((f["minReferrals"] as? Int).map { "\($0)" } ?? ""))
+                #expect(row[6] == ((f["minBoundaries"] as? Int).map { "\($0)" } ?? ""))
+            }
+        }
+    }
+
+    @Test func csvCellsCannotBeFormulas() throws {
+        let folder = try scratch("csv-hostile")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let names = [
+            "=HYPERLINK(\\\"http://192.0.2.1\\\",\\\"x\\\")", "+1+1", "-2+3", "@SUM(A1)", "a, \\\"quoted\\\" name",
+            "two\\nlines",
+        ]
+        var yaml = "pathway: hostile\norganisations:\n  - {id: org, name: \"=org\", sector: other}\nservices:\n"
+        for (k, name) in names.enumerated() {
+            yaml += "  - id: s\(k)\n    name: \"\(name)\"\n    organisation: org\n"
+            yaml += k == 0 ? "    entry: true\n    functions: [\"diagnosis\"]\n" : "    functions: [review]\n"
+        }
+        yaml += "routes:\n" + (1..<names.count).map { "  - {from: s0, to: s\($0), volume: 5}\n" }.joined()
+        let pathway = "\(folder)/hostile.yaml"
+        try yaml.write(toFile: pathway, atomically: true, encoding: .utf8)
+        let r = try cli.run(["metrics", "--format", "csv", pathway])
+        #expect(r.status == 0, "\(r.stderr)")
+        let file = "\(folder)/hostile.csv"
+        try r.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let rows = try #require(try csvRows([file])[file])
+        #expect(rows.count == names.count + 1)
+        #expect(rows.allSatisfy { $0.count == 13 })
+        for row in rows {
+            for cell in row { #expect(!"=+-@\t\r".contains(cell.first ?? " "), "\(cell)") }
+        }
+        // The names come back whole, behind the apostrophe that keeps them text.
+        let shown = rows.dropFirst().map { $0[1] }
+        #expect(shown[0].hasPrefix("'=HYPERLINK(") && shown[4] == "a, \"quoted\" name" && shown[5] == "two\nlines")
+        #expect(rows[1][2] == "org")
+    }
 }
