@@ -12,7 +12,7 @@ struct PathwayCommand: ParsableCommand {
         subcommands: [
             Check.self, Metrics.self, EntryPoints.self, Journeys.self, Diff.self, Report.self, Render.self,
             Discover.self, Conform.self,
-            Diagrams.self, Import.self,
+            Diagrams.self, Import.self, New.self, Schema.self,
             RenderWorkerCommand.self,
         ]
     )

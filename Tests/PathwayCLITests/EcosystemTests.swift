@@ -290,4 +290,133 @@ import Testing
         #expect(shown[0].hasPrefix("'=HYPERLINK(") && shown[4] == "a, \"quoted\" name" && shown[5] == "two\nlines")
         #expect(rows[1][2] == "org")
     }
+
+    // MARK: JSON Schema and the starter file
+
+    static let pathwaySchema = "schemas/pathway.schema.json"
+
+    static func files(in folder: String, ending suffix: String) -> [String] {
+        let path = CLITests.root.appendingPathComponent(folder).path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            .filter { $0.hasSuffix(suffix) }.map { "\(folder)/\($0)" }
+    }
+
+    @Test func theCheckedInSchemaIsCurrent() throws {
+        let r = try cli.run(["schema"])
+        #expect(r.status == 0)
+        let file = try String(
+            contentsOfFile: CLITests.root.appendingPathComponent(Self.pathwaySchema).path, encoding: .utf8)
+        #expect(
+            r.stdout == file, "schemas/pathway.schema.json is stale: run pathway schema -o schemas/pathway.schema.json")
+    }
+
+    @Test func theSchemaAcceptsEverySampleAndRejectsEveryStructurallyBadFixture() throws {
+        let samples = Self.files(in: "pathways", ending: ".yaml")
+        let good = Self.files(in: "Tests/PathwayCoreTests/Fixtures/good", ending: ".yaml")
+        let bad = Self.files(in: "Tests/PathwayCoreTests/Fixtures/bad", ending: ".yaml")
+        #expect(samples.count >= 10 && bad.count >= 20)
+        // Wrong only in what needs the whole file, which a schema cannot see: 'pathway check'
+        // and the loader catch these.
+        let wholeFile: Set<String> = ["duplicate-id.yaml", "duplicate-key.yaml", "unknown-organisation.yaml"]
+        let verdicts = try validate(samples + good + bad, against: Self.pathwaySchema)
+        for file in samples + good {
+            #expect(verdicts[file]?.valid == true, "\(file): \(verdicts[file]?.errors ?? [])")
+        }
+        for file in bad {
+            let expected = wholeFile.contains(URL(fileURLWithPath: file).lastPathComponent)
+            #expect(verdicts[file]?.valid == expected, "\(file): \(verdicts[file]?.errors ?? [])")
+            // Every one of them still fails to load.
+            #expect(try cli.run(["metrics", file]).status == 65)
+        }
+        // Every sample points editors at the schema.
+        for sample in samples {
+            let text = try String(contentsOfFile: CLITests.root.appendingPathComponent(sample).path, encoding: .utf8)
+            #expect(text.hasPrefix("# yaml-language-server: $schema=../schemas/pathway.schema.json\n"), "\(sample)")
+        }
+    }
+
+    /// The schema describes exactly the keys the loader accepts: a key it does not know is
+    /// refused by both, and the loader's list of what it expected is the schema's.
+    @Test func theSchemaAndTheLoaderKnowTheSameKeys() throws {
+        let folder = try scratch("schema-keys")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let base = """
+            pathway: Keys
+            organisations:
+              - id: org
+                sector: other
+            services:
+              - id: a
+                organisation: org
+                entry: true
+                functions: [diagnosis]
+            routes:
+              - from: a
+                to: a
+            profiles:
+              - id: p
+                needs: [diagnosis]
+
+            """
+        let schema = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: CLITests.root.appendingPathComponent(Self.pathwaySchema))) as? [String: Any])
+        let defs = try #require(schema["$defs"] as? [String: [String: Any]])
+        // Where to put the stray key, and the schema definition of that mapping.
+        let places: [(after: String, indent: String, def: String)] = [
+            ("pathway: Keys\n", "", "pathwayFile"), ("  - id: org\n", "    ", "organisation"),
+            ("  - id: a\n", "    ", "service"), ("  - from: a\n", "    ", "route"), ("  - id: p\n", "    ", "profile"),
+        ]
+        var files: [String] = []
+        for (k, place) in places.enumerated() {
+            let text = base.replacingOccurrences(of: place.after, with: place.after + place.indent + "stray-key: 1\n")
+            let file = "\(folder)/stray\(k).yaml"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            files.append(file)
+            let r = try cli.run(["check", file])
+            #expect(r.status == 65)
+            let listed = try #require(
+                r.stdout.firstMatch(of: #/unknown key 'stray-key' in [^;]+; expected one of: ([a-z, -]+)/#)?.1)
+            let keys = Set(listed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let properties = try #require(defs[place.def]?["properties"] as? [String: Any])
+            #expect(keys == Set(properties.keys), "\(place.def)")
+        }
+        let base0 = "\(folder)/base.yaml"
+        try base.write(toFile: base0, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["check", base0]).status == 0)
+        let verdicts = try validate([base0] + files, against: Self.pathwaySchema)
+        #expect(verdicts[base0]?.valid == true, "\(verdicts[base0]?.errors ?? [])")
+        for file in files { #expect(verdicts[file]?.valid == false, "\(file)") }
+    }
+
+    @Test func newWritesAStarterThatLoadsAndKeepsItsTitle() throws {
+        let folder = try scratch("new")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let title = "Memory services: \"after\" # not a comment, \\ & <b>"
+        let file = "\(folder)/starter.yaml"
+        let r = try cli.run(["new", title, "-o", file, "--schema", "../schemas/pathway.schema.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("pathway check"), "says what to do next")
+        let check = try cli.run(["check", "--strict", file])
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("0 errors, 0 warnings"))
+        let metrics = try json(["metrics", "--json", file])
+        #expect(metrics["pathway"] as? String == title)
+        #expect((metrics["services"] as? Int ?? 0) >= 3 && (metrics["routes"] as? Int ?? 0) >= 3)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix("# yaml-language-server: $schema=../schemas/pathway.schema.json\n"))
+        #expect(text.split(separator: "\n").filter { $0.contains("#") }.count >= 15, "a commented starter")
+        #expect(try validate([file], against: Self.pathwaySchema)[file]?.valid == true)
+
+        // An existing file is kept, unless --force.
+        let again = try cli.run(["new", "Another", "-o", file])
+        #expect(again.status == 73 && again.stderr.contains("exists already"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
+        #expect(try cli.run(["new", "Another", "-o", file, "--force"]).status == 0)
+        #expect(try json(["metrics", "--json", file])["pathway"] as? String == "Another")
+        // No title is a mistake in the command line.
+        #expect(try cli.run(["new", "  "]).status == 64)
+        // Without -o, to standard output.
+        #expect(try cli.run(["new", "Printed"]).stdout.contains("pathway: \"Printed\""))
+    }
 }

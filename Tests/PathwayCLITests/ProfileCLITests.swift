@@ -60,7 +60,7 @@ import Testing
         #expect(check.status == 1)
         #expect(
             check.stdout.contains(
-                "pathways/dementia-london.profiles.yaml:13:5: warning: profile 'dementia-physical' (Dementia with"
+                "pathways/dementia-london.profiles.yaml:14:5: warning: profile 'dementia-physical' (Dementia with"
                     + " physical health problems) cannot get through the pathway: no journey meets physical-assessment"
                     + " after diagnosis [unserved-profile]"), "\(check.stdout)")
     }

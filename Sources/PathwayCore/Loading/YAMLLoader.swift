@@ -311,10 +311,7 @@ private struct Reader {
         guard
             let top = fields(
                 root, of: what,
-                allowed: [
-                    "pathway", "condition", "area", "as-of", "source", "notes", "organisations",
-                    "services", "routes", "profiles",
-                ])
+                allowed: FileShape.pathway.keys)
         else { return nil }
         let title = requiredText(top, "pathway", in: what + " (its title)", at: root)
         let condition = text(top["condition"], key: "condition", in: what)
@@ -386,7 +383,7 @@ private struct Reader {
     /// The profiles of a profiles file: a mapping with the one key `profiles`.
     mutating func profilesFile(_ root: Node) -> [Profile] {
         let what = "a profiles file"
-        guard let top = fields(root, of: what, allowed: ["profiles"]) else { return [] }
+        guard let top = fields(root, of: what, allowed: FileShape.profilesFile.keys) else { return [] }
         guard let node = top["profiles"], !YAMLPathwayLoader.isNull(node) else {
             report(root, "missing 'profiles' in \(what): expected a list of profiles")
             return []
@@ -403,8 +400,7 @@ private struct Reader {
     }
 
     mutating func profile(_ node: Node) -> Profile? {
-        let allowed = ["id", "name", "needs", "attributes", "entry", "share"]
-        guard let f = fields(node, of: "a profile", allowed: allowed) else { return nil }
+        guard let f = fields(node, of: "a profile", allowed: FileShape.profile.keys) else { return nil }
         let id = id(f["id"], key: "id", in: "a profile", at: node)
         let what = id.map { "profile '\($0)'" } ?? "a profile"
         let name = text(f["name"], key: "name", in: what)
@@ -454,7 +450,7 @@ private struct Reader {
 
     mutating func organisation(_ node: Node) -> Organisation? {
         let what = "an organisation"
-        guard let f = fields(node, of: what, allowed: ["id", "name", "sector"]) else { return nil }
+        guard let f = fields(node, of: what, allowed: FileShape.organisation.keys) else { return nil }
         let id = id(f["id"], key: "id", in: what, at: node)
         let name = text(f["name"], key: "name", in: what)
         var sector: Sector?
@@ -482,11 +478,7 @@ private struct Reader {
     mutating func service(_ node: Node, organisations: [String], ignoring broken: Set<String>)
         -> Service?
     {
-        let allowed = [
-            "id", "name", "organisation", "entry", "terminal", "functions", "capacity", "replaces",
-            "eligibility",
-        ]
-        guard let f = fields(node, of: "a service", allowed: allowed) else { return nil }
+        guard let f = fields(node, of: "a service", allowed: FileShape.service.keys) else { return nil }
         let id = id(f["id"], key: "id", in: "a service", at: node)
         let what = id.map { "service '\($0)'" } ?? "a service"
         let name = text(f["name"], key: "name", in: what)
@@ -537,7 +529,7 @@ private struct Reader {
         let what = "a route"
         guard
             let f = fields(
-                node, of: what, allowed: ["from", "to", "purpose", "kind", "volume", "note"])
+                node, of: what, allowed: FileShape.route.keys)
         else { return nil }
         let from = id(f["from"], key: "from", in: what, at: node)
         let to = id(f["to"], key: "to", in: what, at: node)
