@@ -10,14 +10,25 @@ extension Drawing {
     ) throws(DrawingError) -> String {
         let metrics = PathwayMetrics(pathway, betweenness: false)
         var figures: [HTMLReport.Figure] = []
-        for (view, caption, full) in [
-            (PathwayView.organisations, "Organisations, and the referrals between them", false),
-            (.services, "Every service and route: \(pathway.title)", true),
+        for (view, caption, full, description) in [
+            (
+                PathwayView.organisations, "Organisations, and the referrals between them", false,
+                "A box for each of the \(metrics.organisations) organisations, coloured by sector, and an arrow for"
+                    + " each pair that refer patients to each other, labelled with the referrals a year."
+            ),
+            (
+                .services, "Every service and route: \(pathway.title)", true,
+                "A box for each of the \(metrics.services) services, coloured by the sector of the organisation"
+                    + " that runs it, and an arrow for its \(metrics.routes) referral routes; blue arrows cross"
+                    + " from one organisation to another."
+            ),
         ] {
             let svg = try Drawing.pathway(
                 pathway, metrics: metrics, options: Options(view: view), format: .svg, worker: worker)
             figures.append(
-                HTMLReport.Figure(caption: caption, svg: String(decoding: svg.bytes, as: UTF8.self), full: full))
+                HTMLReport.Figure(
+                    caption: caption, svg: String(decoding: svg.bytes, as: UTF8.self), full: full,
+                    description: description))
         }
         var extra: [HTMLReport.Figure] = []
         if let observed { extra = try observedFigures(observed, worker: worker) }
@@ -107,9 +118,19 @@ extension Drawing {
             ),
             (.before, "Before: \(diff.before.title)"), (.after, "After: \(diff.after.title)"),
         ]
+        let descriptions = [
+            "Every service of both sides in one layout: services and routes the redesign added are blue,"
+                + " those it removed orange and dashed, those it changed purple.",
+            "Every one of the \(diff.beforeMetrics.services) services before the redesign, in the same layout as"
+                + " the difference.",
+            "Every one of the \(diff.afterMetrics.services) services after the redesign, in the same layout as the"
+                + " difference.",
+        ]
         let drawn = try redesign(diff, sides: sides.map { ($0.0, .svg) }, worker: worker)
-        for (side, svg) in zip(sides, drawn) {
-            figures.append(HTMLReport.Figure(caption: side.1, svg: String(decoding: svg, as: UTF8.self), full: true))
+        for ((side, svg), description) in zip(zip(sides, drawn), descriptions) {
+            figures.append(
+                HTMLReport.Figure(
+                    caption: side.1, svg: String(decoding: svg, as: UTF8.self), full: true, description: description))
         }
         var extra: [HTMLReport.Figure] = []
         if let observed { extra = try observedFigures(observed, worker: worker) }

@@ -419,4 +419,82 @@ import Testing
         // Without -o, to standard output.
         #expect(try cli.run(["new", "Printed"]).stdout.contains("pathway: \"Printed\""))
     }
+
+    // MARK: Accessibility
+
+    /// axe-core's `axe.min.js`, from the PyPI wheel axe-playwright-python (scripts/setup
+    /// installs it).
+    func axeScript() throws -> String {
+        let r = try cli.runProgram(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import importlib.util, os; s = importlib.util.find_spec('axe_playwright_python');"
+                    + " print(os.path.join(s.submodule_search_locations[0], 'axe.min.js'))",
+            ])
+        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(
+            r.status == 0 && FileManager.default.fileExists(atPath: path),
+            "axe-core not found: run scripts/setup (\(r.stderr))")
+        return path
+    }
+
+    /// Every sample alone, every redesign, and a report with referral records.
+    static let reports: [[String]] = {
+        let samples = EcosystemTests.samples
+        var out = samples.map { [$0] }
+        for before in samples where before.hasSuffix("-before.yaml") {
+            let after = before.replacingOccurrences(of: "-before.yaml", with: "-after.yaml")
+            if samples.contains(after) { out.append([before, after]) }
+        }
+        out.append([
+            "pathways/dementia-london-after.yaml", "--records", "pathways/records/dementia-london-after-events.csv",
+        ])
+        return out
+    }()
+
+    @Test(arguments: reports)
+    func reportsMeetWCAG21AA(_ inputs: [String]) throws {
+        let axe = try axeScript()
+        let folder = try scratch("axe-\(abs(inputs.joined().hashValue))")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let page = "\(folder)/report.html"
+        let made = try cli.run(["report"] + inputs + ["-o", page])
+        try #require(made.status == 0, "\(made.stderr)")
+        let r = try cli.runProgram(
+            "/usr/bin/env", ["python3", "Tests/browser/check_page.py", page, "\(folder)/shot.png", "--axe", axe])
+        try #require(r.status == 0, "\(r.stderr)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let result = try #require(seen["axe"] as? [String: Any])
+        #expect((result["version"] as? String)?.hasPrefix("4.") == true)
+        #expect((result["passes"] as? Int ?? 0) >= 10, "axe ran its rules")
+        let violations = try #require(result["violations"] as? [[String: Any]])
+        #expect(violations.isEmpty, "\(inputs): \(violations)")
+        // Each diagram is named and described for a reader who cannot see it.
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let images = html.components(separatedBy: "role=\"img\"").count - 1
+        #expect(images >= 2)
+        #expect(html.components(separatedBy: "<desc id=").count - 1 >= 2)
+    }
+
+    /// axe-core itself finds what the report avoids: a page with an unnamed drawing and
+    /// focusable buttons hidden from assistive technology.
+    @Test func axeFindsTheViolationsTheReportAvoids() throws {
+        let axe = try axeScript()
+        let folder = try scratch("axe-control")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let page = "\(folder)/control.html"
+        try """
+        <!DOCTYPE html><html lang="en"><head><title>control</title></head><body><main>
+        <svg role="img" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>
+        <div aria-hidden="true"><button type="button">+</button></div></main></body></html>
+        """.write(toFile: page, atomically: true, encoding: .utf8)
+        let r = try cli.runProgram(
+            "/usr/bin/env", ["python3", "Tests/browser/check_page.py", page, "\(folder)/shot.png", "--axe", axe])
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let violations = ((seen["axe"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).compactMap {
+            $0["id"] as? String
+        }
+        #expect(Set(violations).isSuperset(of: ["svg-img-alt", "aria-hidden-focus"]), "\(violations)")
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Opens an HTML page in headless Chromium and reports what a reader's browser saw.
 
-    python3 Tests/browser/check_page.py PAGE.html SCREENSHOT.png
+    python3 Tests/browser/check_page.py PAGE.html SCREENSHOT.png [--axe AXE.JS]
 
 Drives Debian's Chromium (chromium-headless-shell, or chromium) through the DevTools
 protocol and prints one JSON object:
@@ -20,6 +20,9 @@ protocol and prints one JSON object:
                     (null when there is no full diagram)
     pdfPages        how many A4 pages the page prints on (Chromium's print to PDF)
     text            the page's visible text
+    axe             with --axe: what axe-core (the given axe.min.js, loaded into the page
+                    after the checks above) found against WCAG 2.0 and 2.1, levels A and AA:
+                    {"version", "violations": [{"id", "impact", "help", "targets"}], "passes"}
 
 It exits 2 if the browser cannot be started or the page does not load in 60 s.
 """
@@ -88,12 +91,24 @@ class DevTools:
             pass
 
 
+AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                resultTypes: ['violations']})
+    .then(r => JSON.stringify({version: r.testEngine.version, passes: r.passes.length,
+        violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map(n => n.target.join(' '))}))}))"""
+
+
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    axe = None
+    if len(args) == 4 and args[2] == "--axe":
+        axe = args[3]
+        args = args[:2]
+    if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 64
-    page = os.path.abspath(sys.argv[1])
-    screenshot = sys.argv[2]
+    page = os.path.abspath(args[0])
+    screenshot = args[1]
     path = browser()
     if path is None:
         print("check_page: no Chromium found: install Debian's chromium-headless-shell (scripts/setup does)",
@@ -199,6 +214,15 @@ def main():
             "pdfPages": pages,
         }
         report.update(seen)
+        if axe:
+            with open(axe, encoding="utf-8") as f:
+                tools.call("Runtime.evaluate", {"expression": f.read(), "returnByValue": True}, session=session)
+            found = tools.call("Runtime.evaluate", {"expression": AXE_RUN, "awaitPromise": True,
+                                                    "returnByValue": True}, session=session)
+            if "exceptionDetails" in found:
+                print(f"check_page: axe-core failed: {found['exceptionDetails']}", file=sys.stderr)
+                return 2
+            report["axe"] = json.loads(found["result"]["value"])
         print(json.dumps(report, sort_keys=True, indent=2))
         return 0
     finally:

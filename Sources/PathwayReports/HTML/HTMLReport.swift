@@ -15,11 +15,21 @@ public enum HTMLReport {
         /// A full diagram of every service: panned and zoomed on screen, a page of its own in
         /// print.
         public var full: Bool
+        /// What the drawing shows, in a sentence, for readers who cannot see it; the page's
+        /// headline facts follow it in the text alternative.
+        public var description: String?
 
-        public init(caption: String, svg: String, full: Bool = false) {
+        public init(caption: String, svg: String, full: Bool = false, description: String? = nil) {
             self.caption = caption
             self.svg = svg
             self.full = full
+            self.description = description
+        }
+
+        /// The text alternative's description: the figure's own sentence, then `facts`.
+        func alternative(facts: [String]) -> String {
+            ([description].compactMap { $0 } + [facts.joined(separator: "; ")].filter { !$0.isEmpty })
+                .joined(separator: " ")
         }
     }
 
@@ -53,8 +63,9 @@ public enum HTMLReport {
         observedFigures: [Figure] = []
     ) -> String {
         var body = "<header><p class=\"kicker\">Pathway report</p><h1>\(escape(pathway.title))</h1></header>\n"
-        body += headline(keyFacts(metrics, names: names([pathway])))
-        body += figures(drawn)
+        let facts = keyFacts(metrics, names: names([pathway]))
+        body += headline(facts)
+        body += figures(drawn, facts: facts)
         if let observed { body += Self.observed(observed, figures: observedFigures) }
         body += metricsTable(before: nil, after: metrics)
         body += functionsTable(before: nil, after: metrics, names: names([pathway]))
@@ -71,8 +82,9 @@ public enum HTMLReport {
         let named = names([diff.before, diff.after])
         var body = "<header><p class=\"kicker\">Redesign report</p><h1>\(escape(diff.after.title))</h1>"
         body += "<p class=\"sub\">compared with: \(escape(diff.before.title))</p></header>\n"
-        body += headline(DiffReport.headlines(diff))
-        body += figures(drawn)
+        let facts = DiffReport.headlines(diff)
+        body += headline(facts)
+        body += figures(drawn, facts: facts)
         if let observed { body += Self.observed(observed, figures: observedFigures) }
         body += metricsTable(before: diff.beforeMetrics, after: diff.afterMetrics)
         body += functionsTable(before: diff.beforeMetrics, after: diff.afterMetrics, names: named)
@@ -126,25 +138,33 @@ public enum HTMLReport {
         return out + "</tbody></table></section>\n"
     }
 
-    static func figures(_ figures: [Figure]) -> String {
+    /// The diagrams, each with its caption and a text alternative (its description and
+    /// `facts`), the full ones with zoom buttons that the page's script shows.
+    static func figures(_ figures: [Figure], facts: [String]) -> String {
         var out = "<section><h2>Diagrams</h2>\n"
         for (k, figure) in figures.enumerated() {
             out +=
                 "<figure class=\"diagram\(figure.full ? " full" : "")\"><figcaption>\(escape(figure.caption))</figcaption>\n"
             if figure.full {
-                out += "<div class=\"zoom\" aria-hidden=\"true\"><button type=\"button\" data-zoom=\"in\">+</button>"
-                out += "<button type=\"button\" data-zoom=\"out\">\u{2212}</button>"
+                out += "<div class=\"zoom\" role=\"group\" aria-label=\"Zoom the diagram\">"
+                out += "<button type=\"button\" data-zoom=\"in\" aria-label=\"Zoom in\">+</button>"
+                out += "<button type=\"button\" data-zoom=\"out\" aria-label=\"Zoom out\">\u{2212}</button>"
                 out += "<button type=\"button\" data-zoom=\"reset\">Whole diagram</button>"
                 out += "<span>drag to move, wheel or buttons to zoom</span></div>\n"
             }
-            out += inline(svg: figure.svg, prefix: "d\(k)") + "\n</figure>\n"
+            out +=
+                inline(
+                    svg: figure.svg, prefix: "d\(k)", title: figure.caption,
+                    description: figure.alternative(facts: facts)) + "\n</figure>\n"
         }
         return out + "</section>\n"
     }
 
     /// Graphviz's SVG without its XML prologue, with every id prefixed and the fixed size
-    /// dropped so that the drawing scales to the page (its viewBox keeps the proportions).
-    static func inline(svg: String, prefix: String) -> String {
+    /// dropped so that the drawing scales to the page (its viewBox keeps the proportions), and
+    /// a text alternative: an `img` role named by a `<title>` and described by a `<desc>`, the
+    /// drawing's first children, as WCAG 2.1 (1.1.1) asks of an image that carries meaning.
+    static func inline(svg: String, prefix: String, title: String, description: String) -> String {
         guard let start = svg.range(of: "<svg") else { return "" }
         var text = String(svg[start.lowerBound...])
         text = text.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)-")
@@ -155,7 +175,11 @@ public enum HTMLReport {
                     tag.removeSubrange(r)
                 }
             }
-            text = tag + " role=\"img\"" + String(text[open.lowerBound...])
+            tag += " role=\"img\" aria-labelledby=\"\(prefix)-title \(prefix)-desc\""
+            let alternative =
+                "<title id=\"\(prefix)-title\">\(escape(title))</title>"
+                + "<desc id=\"\(prefix)-desc\">\(escape(description))</desc>"
+            text = tag + ">" + alternative + String(text[text.index(after: open.lowerBound)...])
         }
         return text
     }

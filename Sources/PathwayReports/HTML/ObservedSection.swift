@@ -39,7 +39,10 @@ extension HTMLReport {
         out += section.facts.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
         for (k, figure) in drawn.enumerated() {
             out += "<figure class=\"diagram\"><figcaption>\(escape(figure.caption))</figcaption>\n"
-            out += inline(svg: figure.svg, prefix: "o\(k)") + "\n</figure>\n"
+            out +=
+                inline(
+                    svg: figure.svg, prefix: "o\(k)", title: figure.caption,
+                    description: figure.alternative(facts: section.facts)) + "\n</figure>\n"
         }
         for chart in section.charts {
             out +=
