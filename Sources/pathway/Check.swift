@@ -13,6 +13,9 @@ extension PathwayCommand {
 
                 \(PathwayCheck.rules.map { "  \($0.name) (\($0.severity.rawValue)): \($0.meaning)" }.joined(separator: "\n"))
 
+                On a terminal, severities are in colour; not with --no-color, when NO_COLOR
+                is set, or when the output goes to a file or a pipe.
+
                 --format sarif writes a SARIF 2.1.0 log (every rule, each finding at its
                 file, line and column, with a fingerprint that survives edits above it) for
                 GitHub code scanning and other CI tools; --format json (or --json) the
@@ -63,7 +66,8 @@ extension PathwayCommand {
                 try emit(log.serialized())
             case .text:
                 let summaries = outcome.measured.map { CheckReport.summary($0.metrics, file: $0.file) }
-                try emit(CheckReport.text(outcome.findings, files: files.count, summaries: summaries))
+                let text = CheckReport.text(outcome.findings, files: files.count, summaries: summaries)
+                try emit(Terminal.colours(1) ? Terminal.colourSeverities(text) : text)
             }
             if outcome.loadFailed { throw Exit.dataError }
             if outcome.fails(strict: strict) { throw Exit.found }

@@ -58,7 +58,8 @@ struct FormatOptions: ParsableArguments {
 
 /// Writes to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    let shown = Terminal.colours(2) ? Terminal.colourSeverities(text) : text
+    FileHandle.standardError.write(Data((shown + "\n").utf8))
 }
 
 /// Loads one pathway with `profiles` added to its own, or prints why not and exits with the

@@ -497,4 +497,75 @@ import Testing
         }
         #expect(Set(violations).isSuperset(of: ["svg-img-alt", "aria-hidden-focus"]), "\(violations)")
     }
+
+    // MARK: Terminal manners
+
+    /// What `pathway ARGUMENTS` writes to a terminal, with `environment` (`NAME=value`) set.
+    /// `swift test` sets NO_COLOR for what it runs, so it is unset here first.
+    func inTerminal(_ arguments: [String], environment: [String] = [], stdoutOnly: Bool = false) throws -> String {
+        let r = try cli.runProgram(
+            "/usr/bin/env",
+            ["-u", "NO_COLOR"] + environment + ["python3", "Tests/tools/in_terminal.py"]
+                + (stdoutOnly ? ["--stdout-only"] : [])
+                + [CLITests.tool.path] + arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try #require(object["output"] as? String)
+    }
+
+    @Test func severitiesAreColouredOnlyOnATerminal() throws {
+        let file = "Tests/PathwayCoreTests/Fixtures/good/orphaned-routes.yaml"
+        let bad = "Tests/PathwayCoreTests/Fixtures/bad/typo-key.yaml"
+        let escape = "\u{1B}["
+        let coloured = try inTerminal(["check", file], environment: ["TERM=xterm"])
+        #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m: the route from 'gp'"), "\(coloured)")
+        #expect(coloured.contains("\u{1B}[33mwarning\u{1B}[0m: "))
+        // Messages on standard error are coloured on a terminal too.
+        #expect(try inTerminal(["metrics", bad], environment: ["TERM=xterm"]).contains("\u{1B}[1;31merror"))
+        for (arguments, environment) in [
+            (["check", file], ["NO_COLOR=1", "TERM=xterm"]), (["check", "--no-color", file], ["TERM=xterm"]),
+            (["check", file, "--no-color"], ["TERM=xterm"]), (["check", file], ["TERM=dumb"]),
+            (["metrics", "--no-color", bad], ["TERM=xterm"]), (["metrics", bad], ["NO_COLOR=yes", "TERM=xterm"]),
+        ] {
+            let plain = try inTerminal(arguments, environment: environment)
+            #expect(!plain.contains(escape), "\(arguments) \(environment): \(plain)")
+            #expect(plain.contains("error: "))
+        }
+        // Piped: plain, and the same bytes as on a terminal without colour, line ends aside.
+        let piped = try cli.run(["check", file])
+        #expect(!piped.stdout.contains(escape) && !piped.stderr.contains(escape))
+        let plain = try inTerminal(["check", "--no-color", file], environment: ["TERM=xterm"], stdoutOnly: true)
+        #expect(plain.replacingOccurrences(of: "\r\n", with: "\n") == piped.stdout)
+    }
+
+    @Test func dataGoesToStandardOutputAndMessagesToStandardError() throws {
+        let bad = try cli.run(["metrics", "Tests/PathwayCoreTests/Fixtures/bad/typo-key.yaml"])
+        #expect(bad.status == 65 && bad.stdout.isEmpty && bad.stderr.contains("typo-key.yaml:13:5: error:"))
+        let json = try cli.run(["check", "--json", "Tests/PathwayCoreTests/Fixtures/good/orphaned-routes.yaml"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))) != nil, "stdout holds only the JSON")
+        let folder = try scratch("streams")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let written = try cli.run(["new", "Streams", "-o", "\(folder)/p.yaml"])
+        #expect(written.stdout.isEmpty && written.stderr.contains("wrote"))
+        let version = try cli.run(["--version"])
+        #expect(
+            version.status == 0 && version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+    }
+
+    @Test func completionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try cli.run(["--generate-completion-script", shell])
+            #expect(r.status == 0, "\(shell): \(r.stderr)")
+            for command in ["check", "metrics", "render", "schema", "new"] {
+                #expect(r.stdout.contains(command), "\(shell) completes \(command)")
+            }
+            if shell == "bash" {
+                let folder = try scratch("completion")
+                defer { try? FileManager.default.removeItem(atPath: folder) }
+                try r.stdout.write(toFile: "\(folder)/pathway.bash", atomically: true, encoding: .utf8)
+                let syntax = try cli.runProgram("/bin/bash", ["-n", "\(folder)/pathway.bash"])
+                #expect(syntax.status == 0, "\(syntax.stderr)")
+            }
+        }
+    }
 }
