@@ -57,7 +57,10 @@ extension PathwayCommand {
         @Flag(help: "Exit 1 when the after pathway has orphaned routes, lost onward referrals or lost profiles.")
         var exitCode = false
 
-        @Option(help: "Also draw the difference to this file (.svg, .png, .pdf or .dot).")
+        @Option(
+            help: ArgumentHelp(
+                "Also draw the difference to this file (.svg, .png, .pdf or .dot; .drawio: the difference, before"
+                    + " and after as three pages; .mmd: a Mermaid flowchart)."))
         var diagram: String?
 
         @Option(help: "Also draw the before pathway, laid out as the difference is.")
@@ -78,8 +81,9 @@ extension PathwayCommand {
                 throw ValidationError(error.description)
             }
             for path in [diagram, beforeDiagram, afterDiagram].compactMap({ $0 }) {
-                guard DiagramFormat(fileExtension: (path as NSString).pathExtension) != nil else {
-                    throw ValidationError("cannot tell the format from '\(path)': end it in .svg, .png, .pdf or .dot")
+                guard DrawingOutput(fileExtension: (path as NSString).pathExtension) != nil else {
+                    throw ValidationError(
+                        "cannot tell the format from '\(path)': end it in \(DrawingOutput.extensions)")
                 }
             }
         }
@@ -92,22 +96,35 @@ extension PathwayCommand {
 
             // Draw everything first, then write: a failure leaves no file half-done.
             var drawings: [(path: String, bytes: [UInt8])] = []
-            let wanted = [(diagram, DiagramSide.difference), (beforeDiagram, .before), (afterDiagram, .after)]
-                .compactMap { path, side in path.map { ($0, side) } }
-            if !wanted.isEmpty {
-                let sides = wanted.map { path, side in
-                    (side, DiagramFormat(fileExtension: (path as NSString).pathExtension)!)
+            let asked = [(diagram, DiagramSide.difference), (beforeDiagram, .before), (afterDiagram, .after)]
+                .compactMap { path, side in
+                    path.map { ($0, side, DrawingOutput(fileExtension: ($0 as NSString).pathExtension)!) }
                 }
+            if !asked.isEmpty {
                 let view = try PathwayView(parsing: view)
                 if (try? view.validate(for: old)) == nil {
                     do { try view.validate(for: new) } catch { throw ValidationError(error.description) }
                 }
+                let worker = time.worker(for: [old, new])
                 do {
-                    drawings = zip(
-                        wanted,
-                        try Drawing.redesign(diff, view: view, sides: sides, worker: time.worker(for: [old, new]))
-                    )
-                    .map { ($0.0, $1) }
+                    var graphviz: [(path: String, side: DiagramSide, format: DiagramFormat)] = []
+                    for (path, side, kind) in asked {
+                        switch kind {
+                        case .graphviz(let format): graphviz.append((path, side, format))
+                        case .mermaid:
+                            let flowchart = try Drawing.mermaid(diff, view: view, side: side)
+                            drawings.append((path, Array(flowchart.text.utf8)))
+                            for warning in flowchart.warnings { printError("\(path): warning: \(warning)") }
+                        case .drawio:
+                            // Every side, as pages of one file.
+                            drawings.append((path, Array(try Drawing.drawio(diff, view: view, worker: worker).utf8)))
+                        }
+                    }
+                    if !graphviz.isEmpty {
+                        let drawn = try Drawing.redesign(
+                            diff, view: view, sides: graphviz.map { ($0.side, $0.format) }, worker: worker)
+                        drawings += zip(graphviz, drawn).map { ($0.path, $1) }
+                    }
                 } catch {
                     throw drawingFailed(error, file: "\(before) → \(after)")
                 }

@@ -7,7 +7,7 @@ import PathwayDrawing
 extension PathwayCommand {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Draw a pathway as a diagram for a board paper (SVG, PNG, PDF or DOT).",
+            abstract: "Draw a pathway as a diagram for a board paper (SVG, PNG, PDF or DOT), draw.io or Mermaid.",
             discussion: """
                 Draws one view of the pathway (--view): every service (the default), one box per
                 organisation, how patients reach one function, or who refers to one service and
@@ -21,6 +21,13 @@ extension PathwayCommand {
                 ways); routes that cross an organisation boundary are blue; orphaned routes red
                 to a ghost box named after the missing service; unreachable services grey; dead
                 ends red-bordered. In SVG, hovering a service or route shows its details.
+
+                --format drawio (.drawio) writes a file that draw.io opens and edits (and exports
+                to Visio): a swimlane per organisation, a cell per service and an edge per route,
+                styled as the drawing and placed where the Graphviz layout with lanes puts them.
+                --format mermaid (.mmd) writes a Mermaid flowchart, which GitHub draws in Markdown:
+                a subgraph per organisation, classes for sectors and kinds of route; Mermaid lays
+                it out itself, and a warning says when it passes Mermaid's default limits.
 
                 The layout is chosen from the diagram's size and shape (--layout auto, the
                 default): dot for up to 500 boxes and 1,500 arrows, laid out several ways when
@@ -36,6 +43,8 @@ extension PathwayCommand {
                            --page a4 -o london-organisations.pdf
                          pathway render pathways/dementia-london-after.yaml \\
                            --view focus:memory-service -o memory-service.svg
+                         pathway render pathways/dementia-london-after.yaml -o london-after.drawio
+                         pathway render pathways/dementia-london-after.yaml --view organisations -o london.mmd
 
                 \(Exit.help) An output is written whole or not at all.
                 """
@@ -47,7 +56,7 @@ extension PathwayCommand {
         @Option(name: .shortAndLong, help: "The file to write.")
         var output: String
 
-        @Option(help: "svg, png, pdf or dot (default: from the output's extension).")
+        @Option(help: "svg, png, pdf, dot, drawio or mermaid (default: from the output's extension).")
         var format: String?
 
         @OptionGroup var drawing: ViewOptions
@@ -71,14 +80,37 @@ extension PathwayCommand {
             guard layout == "auto" || engine != nil else {
                 throw ValidationError("unknown layout '\(layout)': use auto, dot, neato or sfdp")
             }
-            _ = try DiagramFormat.named(format, output: output)
+            let kind = try DrawingOutput.named(format, output: output)
+            if kind != .graphviz(.svg) && kind != .graphviz(.png) && kind != .graphviz(.pdf), drawing.page != nil {
+                throw ValidationError("--page fits a drawing to a sheet: it is for svg, png and pdf")
+            }
         }
 
         func run() throws {
             let pathway = try loadOrExit(path, profiles: try profileOptions.load())
             let view = try drawing.view(for: pathway)
             let options = Drawing.Options(view: view, engine: engine, lanes: drawing.lanes, paper: drawing.paper)
-            let format = try DiagramFormat.named(format, output: output)
+            let inputs = [path] + profileOptions.inputs
+            let format: DiagramFormat
+            switch try DrawingOutput.named(self.format, output: output) {
+            case .graphviz(let chosen): format = chosen
+            case .mermaid:
+                let flowchart: (text: String, warnings: [String])
+                do { flowchart = try Drawing.mermaid(pathway, view: view) } catch {
+                    throw drawingFailed(error, file: path)
+                }
+                try writeWhole(Array(flowchart.text.utf8), to: output, inputs: inputs)
+                for warning in flowchart.warnings { printError("\(path): warning: \(warning)") }
+                return
+            case .drawio:
+                let file: String
+                do {
+                    file = try Drawing.drawio(pathway, options: options, worker: time.worker(for: [pathway]))
+                } catch {
+                    throw drawingFailed(error, file: path, advice: true)
+                }
+                return try writeWhole(Array(file.utf8), to: output, inputs: inputs)
+            }
             let drawn: Drawing.Drawn
             do {
                 drawn = try Drawing.pathway(
@@ -86,7 +118,7 @@ extension PathwayCommand {
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }
-            try writeWhole(drawn.bytes, to: output, inputs: [path] + profileOptions.inputs)
+            try writeWhole(drawn.bytes, to: output, inputs: inputs)
             if let readability = drawn.readability, !readability.readable {
                 let better = Drawing.readableView(of: pathway, on: readability.paper, besides: view)
                 printError(

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// The outputs that other tools read: SARIF for code scanning, CSV for spreadsheets, a
 /// JSON Schema for editors, each checked by that ecosystem's own reader.
 @Suite struct EcosystemTests {
@@ -567,5 +571,300 @@ import Testing
                 #expect(syntax.status == 0, "\(syntax.stderr)")
             }
         }
+    }
+
+    // MARK: Mermaid
+
+    func mermaidScript() throws -> String {
+        let r = try cli.runProgram(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import importlib.util, os; s = importlib.util.find_spec('diagram_renderer');"
+                    + " print(os.path.join(s.submodule_search_locations[0], 'renderers', 'static', 'js', 'mermaid.min.js'))",
+            ])
+        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(
+            r.status == 0 && FileManager.default.fileExists(atPath: path),
+            "Mermaid not found: run scripts/setup (\(r.stderr))")
+        return path
+    }
+
+    /// What Mermaid's own code made of each file, in Chromium.
+    func mermaidRendered(_ files: [String]) throws -> [String: [String: Any]] {
+        let r = try cli.runProgram(
+            "/usr/bin/env", ["python3", "Tests/browser/check_mermaid.py", try mermaidScript()] + files)
+        try #require(r.status == 0, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((report["requests"] as? [String])?.isEmpty == true, "offline: \(report["requests"] ?? "")")
+        var out: [String: [String: Any]] = [:]
+        for file in report["files"] as? [[String: Any]] ?? [] { out[file["file"] as! String] = file }
+        return out
+    }
+
+    @Test func mermaidOfEverySampleIsParsedAndDrawnByMermaid() throws {
+        let folder = try scratch("mermaid")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var expected: [String: (nodes: Int, lanes: Int)] = [:]
+        for sample in Self.samples {
+            let name = URL(fileURLWithPath: sample).deletingPathExtension().lastPathComponent
+            let metrics = try json(["metrics", "--json", sample])
+            for view in ["services", "organisations"] {
+                let file = "\(folder)/\(name).\(view).mmd"
+                let r = try cli.run(["render", sample, "--view", view, "-o", file])
+                #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+                let services = metrics["services"] as! Int
+                let orphanEnds = Set(
+                    (metrics["orphanedRoutes"] as! [[String: Any]]).flatMap {
+                        [$0["from"] as! String, $0["to"] as! String]
+                    }
+                ).count
+                expected[file] =
+                    view == "services"
+                    ? (services + orphanEnds - 0, metrics["organisations"] as! Int)
+                    : (metrics["organisations"] as! Int, 0)
+            }
+        }
+        let rendered = try mermaidRendered(Array(expected.keys))
+        for (file, want) in expected {
+            let got = try #require(rendered[file], "\(file)")
+            #expect(got["parsed"] as? Bool == true && got["error"] is NSNull, "\(file): \(got["error"] ?? "")")
+            #expect(
+                (got["nodes"] as? Int ?? 0) >= want.nodes - 2 && (got["nodes"] as? Int ?? 0) <= want.nodes, "\(file)")
+            #expect((got["edges"] as? Int ?? 0) > 0, "\(file)")
+            if want.lanes > 0 { #expect((got["clusters"] as? Int ?? 0) > 0, "\(file): a subgraph per organisation") }
+            #expect(got["scripts"] as? Int == 0 && got["handlers"] as? Int == 0)
+        }
+    }
+
+    /// A pathway whose names are Mermaid syntax, HTML and entities.
+    static let hostileNames = [
+        "<img src=x onerror=alert(1)>", "end", "A --> B; click A callback", "%%{init: {'securityLevel': 'loose'}}%%",
+        "\"quoted\" #35; & `code`", "subgraph x", "[brackets] (parens) {braces} |pipe|", "**bold** _it_ ~~gone~~ 50%",
+    ]
+
+    static func hostilePathway() -> String {
+        var yaml =
+            "pathway: \"<b>bold</b> end\"\norganisations:\n  - {id: org, name: \"</div><script>x()</script>\", sector: other}\n"
+        yaml += "services:\n"
+        for (k, name) in hostileNames.enumerated() {
+            let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            yaml += "  - id: s\(k)\n    name: \"\(quoted)\"\n    organisation: org\n"
+            yaml += k == 0 ? "    entry: true\n" : ""
+            yaml += "    functions: [diagnosis]\n"
+        }
+        yaml +=
+            "routes:\n"
+            + (1..<hostileNames.count).map { "  - {from: s0, to: s\($0), purpose: diagnosis, volume: 5}\n" }.joined()
+        yaml += "  - {from: s1, to: gone, note: \"<script>\"}\n"
+        return yaml
+    }
+
+    @Test func hostileNamesStayInertInMermaid() throws {
+        let folder = try scratch("mermaid-hostile")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pathway = "\(folder)/hostile.yaml"
+        try Self.hostilePathway().write(toFile: pathway, atomically: true, encoding: .utf8)
+        var files: [String] = []
+        for view in ["services", "organisations", "focus:s0"] {
+            let file = "\(folder)/\(view.replacingOccurrences(of: ":", with: "-")).mmd"
+            let r = try cli.run(["render", pathway, "--view", view, "-o", file])
+            #expect(r.status == 0, "\(r.stderr)")
+            files.append(file)
+        }
+        let rendered = try mermaidRendered(files)
+        for file in files {
+            let got = try #require(rendered[file])
+            #expect(got["parsed"] as? Bool == true, "\(file): \(got["error"] ?? "")")
+            #expect(got["scripts"] as? Int == 0 && got["handlers"] as? Int == 0, "\(file)")
+        }
+        // The services view shows every name as written.
+        let texts = (rendered[files[0]]?["texts"] as? [String] ?? []).joined(separator: "\n")
+        for name in Self.hostileNames {
+            let words = name.split(separator: " ").map(String.init)
+            #expect(words.allSatisfy { texts.contains($0) }, "\(name) in \(texts)")
+        }
+    }
+
+    @Test func mermaidWarnsPastItsLimits() throws {
+        let folder = try scratch("mermaid-large")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let network = "\(folder)/network"
+        let made = try cli.runProgram(
+            "/usr/bin/env", ["python3", "Benchmarks/generate_network.py", "--services", "400", "--seed", "2", network])
+        try #require(made.status == 0, "\(made.stderr)")
+        let r = try cli.run(["render", network, "-o", "\(folder)/large.mmd"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stderr.contains("warning:") && r.stderr.contains("500") && r.stderr.contains("maxEdges"), "\(r.stderr)")
+        #expect(r.stderr.contains("--view organisations"), "says what to do")
+        let small = try cli.run(["render", "pathways/urgent-care-after.yaml", "-o", "\(folder)/small.mmd"])
+        #expect(small.stderr.isEmpty)
+    }
+
+    // MARK: draw.io
+
+    /// The laid-out DOT of `render --lanes`: each service's centre and size, and the bounds.
+    func graphvizLayout(_ sample: String, view: String, folder: String) throws -> (
+        boxes: [String: (x: Double, y: Double, w: Double, h: Double)], bounds: [Double], edges: Int
+    ) {
+        let file = "\(folder)/layout.dot"
+        let r = try cli.run(["render", sample, "--lanes", "--view", view, "-o", file])
+        try #require(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "\\\n", with: "")
+        var boxes: [String: (Double, Double, Double, Double)] = [:]
+        var bounds: [Double] = []
+        var edges = 0
+        for line in text.split(separator: "\n") {
+            if let m = try #/^\s*(n\d+) \[.*\bpos="([-\d.]+),([-\d.]+)".*\bwidth="?([\d.]+)"?.*\bheight="?([\d.]+)"?/#
+                .firstMatch(in: line)
+            {
+                boxes[String(m.1)] = (Double(m.2)!, Double(m.3)!, Double(m.4)! * 72, Double(m.5)! * 72)
+            } else if bounds.isEmpty, let m = try #/\bbb="([-\d.,]+)"/#.firstMatch(in: line), line.contains("graph [") {
+                bounds = m.1.split(separator: ",").map { Double($0)! }
+            }
+            if line.contains(" -> "), line.contains("id=\"e") { edges += 1 }
+        }
+        return (boxes, bounds, edges)
+    }
+
+    struct Cell {
+        var id: String
+        var parent: String
+        var vertex: Bool
+        var source: String?
+        var target: String?
+        var box: (x: Double, y: Double, w: Double, h: Double)
+        var label: String
+        var tooltip: String
+        var style: String
+    }
+
+    /// The cells of each page of a draw.io file, parsed as XML.
+    func drawioPages(_ file: String) throws -> [(name: String, cells: [String: Cell])] {
+        let document = try XMLDocument(contentsOf: URL(fileURLWithPath: file))
+        let root = try #require(document.rootElement())
+        #expect(root.name == "mxfile" && root.attribute(forName: "compressed")?.stringValue == "false")
+        var pages: [(String, [String: Cell])] = []
+        for page in root.elements(forName: "diagram") {
+            let model = try #require(page.elements(forName: "mxGraphModel").first)
+            let cellsRoot = try #require(model.elements(forName: "root").first)
+            var cells: [String: Cell] = [:]
+            for element in cellsRoot.children?.compactMap({ $0 as? XMLElement }) ?? [] {
+                let object = element.name == "UserObject" ? element : nil
+                guard let cell = element.name == "mxCell" ? element : element.elements(forName: "mxCell").first else {
+                    continue
+                }
+                let id = (object ?? cell).attribute(forName: "id")?.stringValue ?? ""
+                let geometry = cell.elements(forName: "mxGeometry").first
+                func number(_ name: String) -> Double {
+                    Double(geometry?.attribute(forName: name)?.stringValue ?? "") ?? 0
+                }
+                cells[id] = Cell(
+                    id: id, parent: cell.attribute(forName: "parent")?.stringValue ?? "",
+                    vertex: cell.attribute(forName: "vertex")?.stringValue == "1",
+                    source: cell.attribute(forName: "source")?.stringValue,
+                    target: cell.attribute(forName: "target")?.stringValue,
+                    box: (number("x"), number("y"), number("width"), number("height")),
+                    label: object?.attribute(forName: "label")?.stringValue ?? cell.attribute(forName: "value")?
+                        .stringValue ?? "",
+                    tooltip: object?.attribute(forName: "tooltip")?.stringValue ?? "",
+                    style: cell.attribute(forName: "style")?.stringValue ?? "")
+            }
+            pages.append((page.attribute(forName: "name")?.stringValue ?? "", cells))
+        }
+        return pages
+    }
+
+    /// A cell's box on the page: children of a lane are placed relative to it.
+    func absolute(_ cell: Cell, in cells: [String: Cell]) -> (x: Double, y: Double) {
+        guard let lane = cells[cell.parent], lane.vertex else { return (cell.box.x, cell.box.y) }
+        return (cell.box.x + lane.box.x, cell.box.y + lane.box.y)
+    }
+
+    @Test func drawioOfEverySampleHasTheGraphvizLayoutInLanes() throws {
+        let folder = try scratch("drawio")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for sample in Self.samples {
+            let file = "\(folder)/sample.drawio"
+            let r = try cli.run(["render", sample, "-o", file])
+            try #require(r.status == 0, "\(r.stderr)")
+            let pages = try drawioPages(file)
+            try #require(pages.count == 1)
+            let cells = pages[0].cells
+            let layout = try graphvizLayout(sample, view: "services", folder: folder)
+            let (x0, y1) = (layout.bounds[0], layout.bounds[3])
+
+            // Every service a cell in the lane of its organisation.
+            let csv = try cli.run(["metrics", "--format", "csv", sample]).stdout
+            let organisationOf = Dictionary(
+                uniqueKeysWithValues: csv.split(separator: "\r\n").dropFirst().map { line -> (String, String) in
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                    return (String(cells[0]), String(cells[cells.count - 11]))
+                })
+            let services = cells.values.filter { $0.vertex && $0.id.hasPrefix("n") && !$0.style.contains("dashed=1") }
+            #expect(services.count == organisationOf.count, "\(sample): a cell per service")
+            for cell in services {
+                let id = try #require(organisationOf.keys.first { cell.tooltip.contains("(\($0))") }, "\(cell.tooltip)")
+                let lane = try #require(cells[cell.parent], "\(sample) \(id): in a lane")
+                #expect(lane.style.hasPrefix("swimlane"), "\(id)")
+                #expect(lane.tooltip.contains("(\(organisationOf[id]!))"), "\(id) in \(lane.tooltip)")
+            }
+            // Positions are Graphviz's, to the hundredth of a point.
+            for (name, box) in layout.boxes {
+                let cell = try #require(cells[name], "\(sample) \(name)")
+                let corner = absolute(cell, in: cells)
+                let centre = (corner.x + cell.box.w / 2, corner.y + cell.box.h / 2)
+                #expect(abs(centre.0 - (box.x - x0 + 20)) < 0.02 && abs(centre.1 - (y1 - box.y + 20)) < 0.02, "\(name)")
+                #expect(abs(cell.box.w - box.w) < 0.02 && abs(cell.box.h - box.h) < 0.02, "\(name)")
+            }
+            // Every arrow an edge between its two cells; labels plain text.
+            let edges = cells.values.filter { $0.source != nil }
+            #expect(edges.count == layout.edges, "\(sample)")
+            for edge in edges { #expect(cells[edge.source!] != nil && cells[edge.target!] != nil) }
+            #expect(cells.values.allSatisfy { $0.style.isEmpty || $0.style.contains("html=0") })
+        }
+    }
+
+    @Test func drawioOfARedesignHasThreePagesInOneLayout() throws {
+        let folder = try scratch("drawio-diff")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = "\(folder)/london.drawio"
+        let r = try cli.run([
+            "diff", "pathways/dementia-london-before.yaml", "pathways/dementia-london-after.yaml", "--diagram", file,
+        ])
+        try #require(r.status == 0, "\(r.stderr)")
+        let pages = try drawioPages(file)
+        #expect(pages.map(\.name) == ["What changed", "Before", "After"])
+        // A service on two pages sits in the same place on both.
+        let union = pages[0].cells
+        for page in pages.dropFirst() {
+            #expect(page.cells.count < union.count, "\(page.name) leaves out what the side does not have")
+            for (id, cell) in page.cells where id.hasPrefix("n") {
+                let same = try #require(union[id])
+                let (a, b) = (absolute(cell, in: page.cells), absolute(same, in: union))
+                #expect(abs(a.x - b.x) < 0.01 && abs(a.y - b.y) < 0.01, "\(page.name) \(id)")
+            }
+        }
+        #expect(pages[1].cells.values.contains { $0.tooltip.contains("(cmht-a-memory-assessment)") })
+        #expect(!pages[2].cells.values.contains { $0.tooltip.contains("(cmht-a-memory-assessment)") })
+    }
+
+    @Test func hostileNamesStayInertInDrawio() throws {
+        let folder = try scratch("drawio-hostile")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pathway = "\(folder)/hostile.yaml"
+        try Self.hostilePathway().write(toFile: pathway, atomically: true, encoding: .utf8)
+        let file = "\(folder)/hostile.drawio"
+        let r = try cli.run(["render", pathway, "-o", file])
+        try #require(r.status == 0, "\(r.stderr)")
+        let cells = try drawioPages(file)[0].cells
+        let labels = cells.values.map { $0.label.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+        for name in Self.hostileNames {
+            #expect(name.split(separator: " ").allSatisfy { labels.contains($0) }, "\(name)")
+        }
+        #expect(
+            cells.values.allSatisfy { $0.style.isEmpty || $0.style.contains("html=0") }, "labels never read as HTML")
+        #expect(cells.values.contains { $0.tooltip.contains("</div><script>x()</script>") })
     }
 }
