@@ -3,6 +3,106 @@ import GraphvizRenderer
 import PathwayCore
 import PathwayReports
 
+/// What a drawing is written as: a Graphviz drawing, or a file for the tools people edit in.
+public enum DrawingOutput: Equatable, Sendable {
+    case graphviz(DiagramFormat)
+    /// A Mermaid flowchart (`.mmd`).
+    case mermaid
+    /// An uncompressed draw.io file (`.drawio`), laid out by Graphviz.
+    case drawio
+
+    /// The Graphviz formats a user may ask a drawing in.
+    public static let drawn: [DiagramFormat] = [.svg, .png, .pdf, .dot]
+    public static let names = "svg, png, pdf, dot, drawio or mermaid"
+    public static let extensions = ".svg, .png, .pdf, .dot, .drawio or .mmd"
+
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "mermaid", "mmd": self = .mermaid
+        case "drawio": self = .drawio
+        default:
+            guard let format = DiagramFormat(rawValue: name.lowercased()), Self.drawn.contains(format) else {
+                return nil
+            }
+            self = .graphviz(format)
+        }
+    }
+
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "mmd", "mermaid": self = .mermaid
+        case "drawio": self = .drawio
+        default:
+            guard let format = DiagramFormat(fileExtension: fileExtension), Self.drawn.contains(format) else {
+                return nil
+            }
+            self = .graphviz(format)
+        }
+    }
+
+    /// Whether it can be fitted to a sheet of paper.
+    public var fitsPaper: Bool { [.graphviz(.svg), .graphviz(.png), .graphviz(.pdf)].contains(self) }
+}
+
+/// A drawing in one output, with what its reader should be told.
+public struct DrawingFile: Sendable {
+    public var bytes: [UInt8]
+    /// Set when the drawing was fitted to a sheet.
+    public var readability: Readability?
+    /// Limits of the tool that will read it, passed (Mermaid's).
+    public var warnings: [String]
+}
+
+extension Drawing {
+    /// One view of a pathway in `output`.
+    public static func file(
+        _ pathway: Pathway, options: Options = Options(), output: DrawingOutput, worker: RenderWorker = .current()
+    ) throws(DrawingError) -> DrawingFile {
+        switch output {
+        case .graphviz(let format):
+            let drawn = try Drawing.pathway(pathway, options: options, format: format, worker: worker)
+            return DrawingFile(bytes: drawn.bytes, readability: drawn.readability, warnings: [])
+        case .mermaid:
+            let flowchart = try mermaid(pathway, view: options.view)
+            return DrawingFile(bytes: Array(flowchart.text.utf8), readability: nil, warnings: flowchart.warnings)
+        case .drawio:
+            return DrawingFile(
+                bytes: Array(try drawio(pathway, options: options, worker: worker).utf8), readability: nil, warnings: []
+            )
+        }
+    }
+
+    /// The sides of a redesign's view asked for, each in its output, in order: the Graphviz
+    /// drawings in one shared layout; a draw.io file holds every side as a page.
+    public static func files(
+        _ diff: PathwayDiff, view: PathwayView = .services, sides: [(DiagramSide, DrawingOutput)],
+        worker: RenderWorker = .current()
+    ) throws(DrawingError) -> [DrawingFile] {
+        var files: [DrawingFile?] = Array(repeating: nil, count: sides.count)
+        var graphviz: [(k: Int, side: DiagramSide, format: DiagramFormat)] = []
+        for (k, (side, output)) in sides.enumerated() {
+            switch output {
+            case .graphviz(let format): graphviz.append((k, side, format))
+            case .mermaid:
+                let flowchart = try mermaid(diff, view: view, side: side)
+                files[k] = DrawingFile(
+                    bytes: Array(flowchart.text.utf8), readability: nil, warnings: flowchart.warnings)
+            case .drawio:
+                files[k] = DrawingFile(
+                    bytes: Array(try drawio(diff, view: view, worker: worker).utf8), readability: nil, warnings: [])
+            }
+        }
+        if !graphviz.isEmpty {
+            let drawn = try redesign(diff, view: view, sides: graphviz.map { ($0.side, $0.format) }, worker: worker)
+            for (entry, bytes) in zip(graphviz, drawn) {
+                files[entry.k] = DrawingFile(bytes: bytes, readability: nil, warnings: [])
+            }
+        }
+        return files.map { $0! }
+    }
+
+}
+
 /// The formats of the tools people finish a diagram in: draw.io (which exports to Visio) with
 /// our Graphviz layout, and Mermaid, which GitHub draws inside Markdown.
 extension Drawing {

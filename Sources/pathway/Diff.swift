@@ -57,10 +57,7 @@ extension PathwayCommand {
         @Flag(help: "Exit 1 when the after pathway has orphaned routes, lost onward referrals or lost profiles.")
         var exitCode = false
 
-        @Option(
-            help: ArgumentHelp(
-                "Also draw the difference to this file (.svg, .png, .pdf or .dot; .drawio: the difference, before"
-                    + " and after as three pages; .mmd: a Mermaid flowchart)."))
+        @Option(help: "Also draw the difference to this file (.svg .png .pdf .dot .mmd; .drawio: all three sides).")
         var diagram: String?
 
         @Option(help: "Also draw the before pathway, laid out as the difference is.")
@@ -93,7 +90,6 @@ extension PathwayCommand {
             let old = try loadOrExit(before, profiles: profiles)
             let new = try loadOrExit(after, profiles: profiles)
             let diff = PathwayDiff(before: old, after: new)
-
             // Draw everything first, then write: a failure leaves no file half-done.
             var drawings: [(path: String, bytes: [UInt8])] = []
             let asked = [(diagram, DiagramSide.difference), (beforeDiagram, .before), (afterDiagram, .after)]
@@ -105,25 +101,12 @@ extension PathwayCommand {
                 if (try? view.validate(for: old)) == nil {
                     do { try view.validate(for: new) } catch { throw ValidationError(error.description) }
                 }
-                let worker = time.worker(for: [old, new])
                 do {
-                    var graphviz: [(path: String, side: DiagramSide, format: DiagramFormat)] = []
-                    for (path, side, kind) in asked {
-                        switch kind {
-                        case .graphviz(let format): graphviz.append((path, side, format))
-                        case .mermaid:
-                            let flowchart = try Drawing.mermaid(diff, view: view, side: side)
-                            drawings.append((path, Array(flowchart.text.utf8)))
-                            for warning in flowchart.warnings { printError("\(path): warning: \(warning)") }
-                        case .drawio:
-                            // Every side, as pages of one file.
-                            drawings.append((path, Array(try Drawing.drawio(diff, view: view, worker: worker).utf8)))
-                        }
-                    }
-                    if !graphviz.isEmpty {
-                        let drawn = try Drawing.redesign(
-                            diff, view: view, sides: graphviz.map { ($0.side, $0.format) }, worker: worker)
-                        drawings += zip(graphviz, drawn).map { ($0.path, $1) }
+                    let files = try Drawing.files(
+                        diff, view: view, sides: asked.map { ($0.1, $0.2) }, worker: time.worker(for: [old, new]))
+                    for ((path, _, _), file) in zip(asked, files) {
+                        drawings.append((path, file.bytes))
+                        for warning in file.warnings { printError("\(path): warning: \(warning)") }
                     }
                 } catch {
                     throw drawingFailed(error, file: "\(before) → \(after)")

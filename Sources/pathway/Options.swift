@@ -30,32 +30,6 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// What `metrics` and `entry-points` print.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, csv
-}
-
-/// `--format text|json|csv`, with `--json` kept as the short way to ask for JSON.
-struct FormatOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "text (the readable report, the default), json, or csv (a table for spreadsheets).",
-            valueName: "format"))
-    var format: ReportFormat?
-
-    @Flag(name: .long, help: "Print JSON (sorted keys, stable order): the same as --format json.")
-    var json = false
-
-    func validate() throws {
-        if json, let format, format != .json {
-            throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
-        }
-    }
-
-    /// The format asked for.
-    var chosen: ReportFormat { format ?? (json ? .json : .text) }
-}
-
 /// Writes to standard error.
 func printError(_ text: String) {
     let shown = Terminal.colours(2) ? Terminal.colourSeverities(text) : text
@@ -133,59 +107,7 @@ func emit(_ bytes: [UInt8]) throws {
     }
 }
 
-/// What a drawing command writes: a Graphviz drawing, or a file for the tools people edit in.
-enum DrawingOutput: Equatable {
-    case graphviz(DiagramFormat)
-    /// A Mermaid flowchart (`.mmd`).
-    case mermaid
-    /// An uncompressed draw.io file (`.drawio`), laid out by Graphviz.
-    case drawio
-
-    static let names = "svg, png, pdf, dot, drawio or mermaid"
-    static let extensions = ".svg, .png, .pdf, .dot, .drawio or .mmd"
-
-    init?(name: String) {
-        switch name.lowercased() {
-        case "mermaid", "mmd": self = .mermaid
-        case "drawio": self = .drawio
-        default:
-            guard let format = DiagramFormat(rawValue: name.lowercased()), DiagramFormat.drawn.contains(format)
-            else { return nil }
-            self = .graphviz(format)
-        }
-    }
-
-    init?(fileExtension: String) {
-        switch fileExtension.lowercased() {
-        case "mmd", "mermaid": self = .mermaid
-        case "drawio": self = .drawio
-        default:
-            guard let format = DiagramFormat(fileExtension: fileExtension), DiagramFormat.drawn.contains(format)
-            else { return nil }
-            self = .graphviz(format)
-        }
-    }
-
-    /// The output `name` names, else the one the extension of `output` does.
-    static func named(_ name: String?, output: String) throws -> DrawingOutput {
-        if let name {
-            guard let kind = DrawingOutput(name: name) else {
-                throw ValidationError("unknown format '\(name)': use \(names)")
-            }
-            return kind
-        }
-        guard let kind = DrawingOutput(fileExtension: (output as NSString).pathExtension) else {
-            throw ValidationError(
-                "cannot tell the format from '\(output)': end it in \(extensions), or give --format")
-        }
-        return kind
-    }
-}
-
 extension DiagramFormat {
-    /// The formats a user may ask a drawing in.
-    static let drawn: [DiagramFormat] = [.svg, .png, .pdf, .dot]
-
     /// The format `name` names, else the one the extension of `output` does.
     static func named(_ name: String?, output: String) throws -> DiagramFormat {
         if let name {

@@ -80,8 +80,7 @@ extension PathwayCommand {
             guard layout == "auto" || engine != nil else {
                 throw ValidationError("unknown layout '\(layout)': use auto, dot, neato or sfdp")
             }
-            let kind = try DrawingOutput.named(format, output: output)
-            if kind != .graphviz(.svg) && kind != .graphviz(.png) && kind != .graphviz(.pdf), drawing.page != nil {
+            if !(try DrawingOutput.named(format, output: output)).fitsPaper, drawing.page != nil {
                 throw ValidationError("--page fits a drawing to a sheet: it is for svg, png and pdf")
             }
         }
@@ -91,34 +90,15 @@ extension PathwayCommand {
             let view = try drawing.view(for: pathway)
             let options = Drawing.Options(view: view, engine: engine, lanes: drawing.lanes, paper: drawing.paper)
             let inputs = [path] + profileOptions.inputs
-            let format: DiagramFormat
-            switch try DrawingOutput.named(self.format, output: output) {
-            case .graphviz(let chosen): format = chosen
-            case .mermaid:
-                let flowchart: (text: String, warnings: [String])
-                do { flowchart = try Drawing.mermaid(pathway, view: view) } catch {
-                    throw drawingFailed(error, file: path)
-                }
-                try writeWhole(Array(flowchart.text.utf8), to: output, inputs: inputs)
-                for warning in flowchart.warnings { printError("\(path): warning: \(warning)") }
-                return
-            case .drawio:
-                let file: String
-                do {
-                    file = try Drawing.drawio(pathway, options: options, worker: time.worker(for: [pathway]))
-                } catch {
-                    throw drawingFailed(error, file: path, advice: true)
-                }
-                return try writeWhole(Array(file.utf8), to: output, inputs: inputs)
-            }
-            let drawn: Drawing.Drawn
+            let kind = try DrawingOutput.named(format, output: output)
+            let drawn: DrawingFile
             do {
-                drawn = try Drawing.pathway(
-                    pathway, options: options, format: format, worker: time.worker(for: [pathway]))
+                drawn = try Drawing.file(pathway, options: options, output: kind, worker: time.worker(for: [pathway]))
             } catch {
                 throw drawingFailed(error, file: path, advice: true)
             }
             try writeWhole(drawn.bytes, to: output, inputs: inputs)
+            for warning in drawn.warnings { printError("\(path): warning: \(warning)") }
             if let readability = drawn.readability, !readability.readable {
                 let better = Drawing.readableView(of: pathway, on: readability.paper, besides: view)
                 printError(
