@@ -77,20 +77,28 @@ public enum Drawing {
         _ pathway: Pathway, metrics: PathwayMetrics? = nil, options: Options = Options(), format: DiagramFormat,
         worker: RenderWorker = .current()
     ) throws(DrawingError) -> Drawn {
+        let (diagram, shape) = try viewed(pathway, metrics: metrics, view: options.view)
+        return try draw(diagram, shape: shape, options: options, format: format, worker: worker)
+    }
+
+    /// The diagram of one view of a pathway, and the shape its layout is chosen by: the shape
+    /// of the whole pathway stands for the services view; a smaller view is measured by what
+    /// it draws.
+    static func viewed(_ pathway: Pathway, metrics: PathwayMetrics?, view: PathwayView) throws(DrawingError) -> (
+        Diagram, DiagramShape
+    ) {
         let metrics = metrics ?? PathwayMetrics(pathway, betweenness: false)
         let diagram: Diagram
         do throws(ViewError) {
-            diagram = try options.view.diagram(pathway, metrics: metrics)
+            diagram = try view.diagram(pathway, metrics: metrics)
         } catch {
             throw DrawingError(message: error.description)
         }
-        // The shape of the whole pathway stands for the services view; a smaller view is
-        // measured by what it draws.
         let shape =
-            options.view == .services
+            view == .services
             ? DiagramShape(pathway, metrics: metrics)
             : DiagramShape(nodes: diagram.nodes.count, edges: diagram.edges.count)
-        return try draw(diagram, shape: shape, options: options, format: format, worker: worker)
+        return (diagram, shape)
     }
 
     /// Draws a diagram made elsewhere (the conformance diagram of referral records), laid out

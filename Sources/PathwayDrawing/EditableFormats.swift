@@ -111,13 +111,7 @@ extension Drawing {
     public static func mermaid(_ pathway: Pathway, view: PathwayView = .services) throws(DrawingError) -> (
         text: String, warnings: [String]
     ) {
-        let diagram: Diagram
-        do throws(ViewError) {
-            diagram = try view.diagram(pathway, metrics: PathwayMetrics(pathway, betweenness: false))
-        } catch {
-            throw DrawingError(message: error.description)
-        }
-        return MermaidWriter.mermaid(diagram)
+        MermaidWriter.mermaid(try viewed(pathway, metrics: nil, view: view).0)
     }
 
     /// One side of a redesign's view as a Mermaid flowchart: the difference, or a side alone.
@@ -153,17 +147,7 @@ extension Drawing {
     public static func drawio(_ pathway: Pathway, options: Options = Options(), worker: RenderWorker = .current())
         throws(DrawingError) -> String
     {
-        let metrics = PathwayMetrics(pathway, betweenness: false)
-        let diagram: Diagram
-        do throws(ViewError) {
-            diagram = try options.view.diagram(pathway, metrics: metrics)
-        } catch {
-            throw DrawingError(message: error.description)
-        }
-        let shape =
-            options.view == .services
-            ? DiagramShape(pathway, metrics: metrics)
-            : DiagramShape(nodes: diagram.nodes.count, edges: diagram.edges.count)
+        let (diagram, shape) = try viewed(pathway, metrics: nil, view: options.view)
         var laned = options
         laned.lanes = true
         let positions = try laidOut(diagram, shape: shape, options: laned, worker: worker)

@@ -426,22 +426,26 @@ import Testing
 
     // MARK: Accessibility
 
-    /// axe-core's `axe.min.js`, from the PyPI wheel axe-playwright-python (scripts/setup
-    /// installs it).
-    func axeScript() throws -> String {
+    /// A file inside an installed Python package (scripts/setup installs the wheels), found
+    /// without importing the package, whose dependencies are not installed.
+    func fileInPackage(_ package: String, _ path: String) throws -> String {
         let r = try cli.runProgram(
             "/usr/bin/env",
             [
                 "python3", "-c",
-                "import importlib.util, os; s = importlib.util.find_spec('axe_playwright_python');"
-                    + " print(os.path.join(s.submodule_search_locations[0], 'axe.min.js'))",
+                "import importlib.util, os, sys; s = importlib.util.find_spec(sys.argv[1]);"
+                    + " print(os.path.join(s.submodule_search_locations[0], sys.argv[2]))",
+                package, path,
             ])
-        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try #require(
-            r.status == 0 && FileManager.default.fileExists(atPath: path),
-            "axe-core not found: run scripts/setup (\(r.stderr))")
-        return path
+            r.status == 0 && FileManager.default.fileExists(atPath: file),
+            "\(package) not found: run scripts/setup (\(r.stderr))")
+        return file
     }
+
+    /// axe-core's `axe.min.js`, from the PyPI wheel axe-playwright-python.
+    func axeScript() throws -> String { try fileInPackage("axe_playwright_python", "axe.min.js") }
 
     /// Every sample alone, every redesign, and a report with referral records.
     static let reports: [[String]] = {
@@ -575,19 +579,9 @@ import Testing
 
     // MARK: Mermaid
 
+    /// Mermaid 11.6's `mermaid.min.js`, from the PyPI wheel diagram-renderer.
     func mermaidScript() throws -> String {
-        let r = try cli.runProgram(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import importlib.util, os; s = importlib.util.find_spec('diagram_renderer');"
-                    + " print(os.path.join(s.submodule_search_locations[0], 'renderers', 'static', 'js', 'mermaid.min.js'))",
-            ])
-        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try #require(
-            r.status == 0 && FileManager.default.fileExists(atPath: path),
-            "Mermaid not found: run scripts/setup (\(r.stderr))")
-        return path
+        try fileInPackage("diagram_renderer", "renderers/static/js/mermaid.min.js")
     }
 
     /// What Mermaid's own code made of each file, in Chromium.

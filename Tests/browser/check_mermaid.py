@@ -14,13 +14,11 @@ on* attributes in it (there must be none), and texts lists its label texts.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_page import DevTools, browser  # noqa: E402
+from check_page import DevTools, start_chromium  # noqa: E402
 
 RENDER = """(async () => {
   const files = %s;
@@ -51,10 +49,6 @@ def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 64
-    path = browser()
-    if path is None:
-        print("check_mermaid: no Chromium found (scripts/setup installs it)", file=sys.stderr)
-        return 2
     work = tempfile.mkdtemp(prefix="check-mermaid-")
     shutil.copy(sys.argv[1], os.path.join(work, "mermaid.min.js"))
     page = os.path.join(work, "page.html")
@@ -63,25 +57,11 @@ def main():
                 '<script>mermaid.initialize({startOnLoad: false, securityLevel: "strict"});</script>'
                 '</head><body></body></html>')
     files = [{"file": name, "text": open(name, encoding="utf-8").read()} for name in sys.argv[2:]]
-    profile = os.path.join(work, "profile")
-    process = subprocess.Popen(
-        [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-         "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process, url, profile = start_chromium("check_mermaid")
+    if process is None:
+        shutil.rmtree(work, ignore_errors=True)
+        return 2
     try:
-        url = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            if "DevTools listening on " in line:
-                url = line.split("DevTools listening on ", 1)[1].strip()
-                break
-        if url is None:
-            print("check_mermaid: Chromium did not start its DevTools endpoint", file=sys.stderr)
-            return 2
         tools = DevTools(url)
         target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -115,6 +95,7 @@ def main():
         process.kill()
         process.wait()
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,35 @@ AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2
             targets: v.nodes.map(n => n.target.join(' '))}))}))"""
 
 
+def start_chromium(name):
+    """Starts headless Chromium with a fresh profile: (process, DevTools URL, profile folder), or
+    (None, None, None) after saying why on stderr. The caller kills the process and removes the
+    profile."""
+    path = browser()
+    if path is None:
+        print(f"{name}: no Chromium found: install Debian's chromium-headless-shell (scripts/setup does)",
+              file=sys.stderr)
+        return None, None, None
+    profile = tempfile.mkdtemp(prefix=f"{name}-")
+    process = subprocess.Popen(
+        [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+         "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        if "DevTools listening on " in line:
+            return process, line.split("DevTools listening on ", 1)[1].strip(), profile
+    print(f"{name}: Chromium did not start its DevTools endpoint", file=sys.stderr)
+    process.kill()
+    process.wait()
+    shutil.rmtree(profile, ignore_errors=True)
+    return None, None, None
+
+
 def main():
     args = sys.argv[1:]
     axe = None
@@ -109,30 +138,10 @@ def main():
         return 64
     page = os.path.abspath(args[0])
     screenshot = args[1]
-    path = browser()
-    if path is None:
-        print("check_page: no Chromium found: install Debian's chromium-headless-shell (scripts/setup does)",
-              file=sys.stderr)
+    process, url, profile = start_chromium("check_page")
+    if process is None:
         return 2
-    profile = tempfile.mkdtemp(prefix="check-page-")
-    process = subprocess.Popen(
-        [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-         "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        url = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            if "DevTools listening on " in line:
-                url = line.split("DevTools listening on ", 1)[1].strip()
-                break
-        if url is None:
-            print("check_page: Chromium did not start its DevTools endpoint", file=sys.stderr)
-            return 2
         tools = DevTools(url)
         target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
