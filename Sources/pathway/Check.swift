@@ -7,7 +7,8 @@ extension PathwayCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check pathway files for broken or doubtful routes.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Loads each pathway (a YAML file, a folder of them, or a folder holding the CSV
                 pair services.csv + routes.csv) and reports what a commissioner should look at:
 
@@ -27,7 +28,7 @@ extension PathwayCommand {
 
                 \(Exit.help) For check, 1 means an error was found (an orphaned route),
                 or, with --strict, a warning.
-                """
+                """)
         )
 
         @Argument(help: "Pathway files, or folders to search for them.")

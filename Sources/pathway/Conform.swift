@@ -9,7 +9,8 @@ extension PathwayCommand {
     struct Conform: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Hold referral records against a designed pathway.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Matches each service in the records to the design's, by id, else by exact name, and
                 says what a commissioner acts on: the routes patients take that nobody designed
                 (most used first), the designed routes nobody uses, journeys that start where the
@@ -25,7 +26,7 @@ extension PathwayCommand {
                              pathways/records/dementia-london-after-events.csv
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "The designed pathway file, or a folder holding services.csv and routes.csv.")

@@ -7,13 +7,14 @@ extension PathwayCommand {
     struct Diagrams: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Redraw the SVG diagram of every sample pathway into diagrams/.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Renders each pathway file in the pathways folder to an SVG of the same name in
                 the diagrams folder, the same bytes for the same input. With --check, writes
                 nothing and exits 1 if any diagram is missing or out of date.
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Option(help: "The folder of pathway files.")

@@ -9,7 +9,8 @@ extension PathwayCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare a pathway before and after a redesign.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Prints the headline changes first (services merged, points of entry per
                 function, boundary crossings, what the redesign leaves broken), then the
                 details: services and routes added, removed and changed, routes redirected to
@@ -42,7 +43,7 @@ extension PathwayCommand {
                 0 whatever the difference. 64 for a mistake in the command line; 65 when an
                 input does not load or a diagram cannot be drawn; 73 when an output cannot be
                 written (an input is never written over).
-                """
+                """)
         )
 
         @Argument(help: "The pathway before the redesign (file, or CSV folder).")

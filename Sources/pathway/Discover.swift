@@ -6,7 +6,8 @@ extension PathwayCommand {
     struct Discover: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find the pathway patients actually took, from referral records.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Reads a records file: delimited text (a header row; ',', ';' or tab) of event rows
                 (patient, service, time: a patient reached a service) or referral rows (patient,
                 from, to, time: one referral each), or an XES event log (.xes) from PM4Py, ProM or
@@ -32,7 +33,7 @@ extension PathwayCommand {
                              --design pathways/dementia-london-after.yaml -o observed.yaml
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "The records file (.csv, .tsv, .txt or .xes); with --sql, the table that holds them.")

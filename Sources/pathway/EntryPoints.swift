@@ -7,7 +7,8 @@ extension PathwayCommand {
         static let configuration = CommandConfiguration(
             commandName: "entry-points",
             abstract: "Show where patients first reach each function, and how.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 For each function (diagnosis, treatment, …), lists its points of entry: the
                 services offering it that a patient can reach first, either because they are
                 an entry, or because some route from an entry gets there without passing
@@ -23,7 +24,7 @@ extension PathwayCommand {
                          pathway entry-points --format csv pathways/dementia-london-after.yaml
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "A pathway file, or a folder holding services.csv and routes.csv.")

@@ -6,7 +6,8 @@ extension PathwayCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a Graphviz DOT drawing into a pathway file.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Reads the DOT with Graphviz's own parser. Clusters become organisations, nodes
                 services, edges routes. Known attributes are mapped: on nodes label (the name),
                 entry, terminal, functions, capacity; on clusters label and sector; on edges
@@ -17,7 +18,7 @@ extension PathwayCommand {
                 Example: pathway import old-diagram.dot -o pathways/area.yaml
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "The DOT file.")

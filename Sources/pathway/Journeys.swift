@@ -6,7 +6,8 @@ extension PathwayCommand {
     struct Journeys: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Follow each patient profile through a pathway, step by step.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 A profile is a group of patients with a mix of needs, met in order (say
                 diagnosis, then a physical assessment, then treatment), and attributes that
                 services' eligibility rules look at (say age-65-plus). For each profile of the
@@ -21,7 +22,7 @@ extension PathwayCommand {
                              --profiles pathways/dementia-london.profiles.yaml
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "A pathway file, or a folder holding services.csv and routes.csv.")

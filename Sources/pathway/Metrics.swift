@@ -8,7 +8,8 @@ extension PathwayCommand {
     struct Metrics: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure how fragmented a pathway is.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Counts boundary crossings (referrals between different organisations), the
                 spread of ownership, the fewest referrals and boundaries a patient passes to
                 reach each function, the points of entry for each function, loops,
@@ -31,7 +32,7 @@ extension PathwayCommand {
                          pathway metrics --format csv pathways/urgent-care-after.yaml > services.csv
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "A pathway file, or a folder holding services.csv and routes.csv.")

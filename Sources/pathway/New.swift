@@ -6,7 +6,8 @@ extension PathwayCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a starter pathway file to change into your own.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Writes a small pathway that loads (three organisations, three services, three
                 routes), with a comment on every key, titled TITLE. Change it into your own
                 pathway, then run 'pathway check' on it. With --schema, its first line points
@@ -17,7 +18,7 @@ extension PathwayCommand {
                          pathway new "Urgent care" --schema pathway.schema.json -o urgent-care.yaml
 
                 \(Exit.help)
-                """
+                """)
         )
 
         @Argument(help: "The pathway's title.")

@@ -16,12 +16,13 @@ enum Exit {
     /// named as the output.
     static let outputError = ExitCode(73)
 
-    static let help = """
+    static let help = paragraphs(
+        """
         Exit status: 0 when all is well; 1 when the command found a problem (see above);
         64 for a mistake in the command line; 65 when an input does not load (the message
         names the file, line and column, and what was expected); 73 when an output cannot be
         written (a full disk, a missing folder, or an input named as the output).
-        """
+        """)
 }
 
 /// Options for commands that print a report for people or JSON for programs.

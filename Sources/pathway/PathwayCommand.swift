@@ -13,13 +13,14 @@ struct PathwayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathway",
         abstract: "See, measure and compare health and social-care referral pathways.",
-        discussion: """
+        discussion: paragraphs(
+            """
             Data goes to standard output and messages to standard error, so that output can be
             piped or redirected. Every command takes --no-color: severities are coloured only on
             a terminal, never with --no-color or when NO_COLOR is set.
 
             Shell completion: pathway --generate-completion-script bash|zsh|fish.
-            """,
+            """),
         version: version,
         subcommands: [
             Check.self, Metrics.self, EntryPoints.self, Journeys.self, Diff.self, Report.self, Render.self,

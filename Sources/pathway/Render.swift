@@ -8,7 +8,8 @@ extension PathwayCommand {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a pathway as a diagram for a board paper (SVG, PNG, PDF or DOT), draw.io or Mermaid.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Draws one view of the pathway (--view): every service (the default), one box per
                 organisation, how patients reach one function, or who refers to one service and
                 where it refers on. \(ViewOptions.help)
@@ -39,15 +40,15 @@ extension PathwayCommand {
                 the limit.
 
                 Example: pathway render pathways/dementia-london-after.yaml -o london-after.svg
-                         pathway render pathways/dementia-london-after.yaml --view organisations \\
-                           --page a4 -o london-organisations.pdf
+                         pathway render pathways/dementia-london-after.yaml \\
+                           --view organisations --page a4 -o london-organisations.pdf
                          pathway render pathways/dementia-london-after.yaml \\
                            --view focus:memory-service -o memory-service.svg
-                         pathway render pathways/dementia-london-after.yaml -o london-after.drawio
-                         pathway render pathways/dementia-london-after.yaml --view organisations -o london.mmd
+                         pathway render pathways/dementia-london-after.yaml -o london.drawio
+                         pathway render pathways/urgent-care-after.yaml -o urgent-care.mmd
 
                 \(Exit.help) An output is written whole or not at all.
-                """
+                """)
         )
 
         @Argument(help: "A pathway file, or a folder holding services.csv and routes.csv.")

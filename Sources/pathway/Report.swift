@@ -7,7 +7,8 @@ extension PathwayCommand {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a one-page HTML report of a pathway, or of a redesign, for a board paper.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 With one pathway: its key facts, its diagram, its metrics with what each means,
                 a table of functions (providers, points of entry, fewest referrals and
                 boundaries) and its findings (orphaned routes, loops, bottlenecks, services
@@ -37,7 +38,7 @@ extension PathwayCommand {
                 --strict' or 'diff --exit-code' to fail a CI job); 64 for a mistake in the command
                 line; 65 when an input does not load or the report cannot be drawn; 73 when it cannot
                 be written. The report is written whole or not at all, and never over an input.
-                """
+                """)
         )
 
         @Argument(help: "A pathway (file, or CSV folder); with AFTER, the pathway before the redesign.")

@@ -5,7 +5,8 @@ extension PathwayCommand {
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the JSON Schema of pathway and profiles files, for editors.",
-            discussion: """
+            discussion: paragraphs(
+                """
                 Prints a JSON Schema (draft 2020-12) of the pathway file and the profiles file,
                 written from the same definitions the loader reads them by: every key, what it
                 holds (ids, kebab-case words, whole numbers, the sectors, the route kinds),
@@ -22,7 +23,7 @@ extension PathwayCommand {
                 sample pathways point at it.
 
                 Example: pathway schema -o schemas/pathway.schema.json
-                """
+                """)
         )
 
         @Option(name: .shortAndLong, help: "Write the schema to this file instead of standard output.")

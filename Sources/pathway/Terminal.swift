@@ -59,3 +59,23 @@ enum Terminal {
             .joined(separator: "\n")
     }
 }
+
+/// A help text whose paragraphs are each joined into one line, for the argument parser to wrap
+/// at the terminal's width: source lines are wrapped at the code's width, and a parser that
+/// wraps each of them again leaves a short tail on every other line. A line that starts with a
+/// space (an example, a list), an empty line, and the line after one of them are kept as they
+/// are.
+func paragraphs(_ text: String) -> String {
+    var out: [String] = []
+    var joinable = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        let plain = !line.isEmpty && !line.hasPrefix(" ")
+        if plain && joinable {
+            out[out.count - 1] += " " + line
+        } else {
+            out.append(line)
+        }
+        joinable = plain && !line.hasPrefix("Example:")
+    }
+    return out.joined(separator: "\n")
+}

@@ -560,6 +560,27 @@ import Testing
             version.status == 0 && version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
     }
 
+    /// Help reads at 80 columns: the parser wraps each paragraph whole, so no line is cut off
+    /// short with its tail on the next line.
+    @Test(arguments: [
+        "", "check", "metrics", "entry-points", "journeys", "diff", "report", "render", "discover", "conform",
+        "diagrams", "import", "new", "schema",
+    ])
+    func helpReadsAtEightyColumns(_ command: String) throws {
+        let r = try cli.runProgram(
+            "/usr/bin/env", ["COLUMNS=80", CLITests.tool.path] + (command.isEmpty ? [] : [command]) + ["--help"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (k, line) in lines.enumerated() where !line.hasPrefix("USAGE:") {
+            #expect(line.count <= 80, "\(command): \(line)")
+            if k + 1 < lines.count, let next = lines[k + 1].first, next.isLowercase, !line.isEmpty,
+                !line.hasPrefix(" ")
+            {
+                #expect(line.count >= 40, "\(command): a cut-off line: '\(line)' then '\(lines[k + 1])'")
+            }
+        }
+    }
+
     @Test func completionScriptsAreGenerated() throws {
         for shell in ["bash", "zsh", "fish"] {
             let r = try cli.run(["--generate-completion-script", shell])
