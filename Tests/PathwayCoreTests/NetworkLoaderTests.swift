@@ -69,6 +69,7 @@ import Testing
         ("plus then minus", "\(header)\na,x,o,acute,true,false,,+-5\n", nil),
         ("huge capacity", "\(header)\na,x,o,acute,true,false,,99999999999999\n", nil),
         ("bad function word", "\(header)\na,x,o,acute,true,false,Diagnosis,\n", nil),
+        ("bad eligibility word", "id,organisation,sector,eligibility\na,o,acute,Over 65\n", nil),
         ("empty function item", "\(header)\na,x,o,acute,true,false,diagnosis; ;triage,\n", nil),
         ("too few fields", "\(header)\na,x,o,acute,true\n", nil),
         ("too many fields", "\(header)\na,x,o,acute,true,false,,,extra\n", nil),
@@ -124,6 +125,38 @@ import Testing
         #expect(m.functions["assessment"]?.providers == ["care", "clinic"])
         #expect(m.functions["assessment"]?.pointsOfEntry == ["clinic"])
         #expect(m.sectors == 3 && m.organisations == 3)
+    }
+
+    /// Eligibility in the CSV pair gates patient profiles the same way in both readers: a
+    /// profile without the attribute the only memory clinic requires is not served.
+    @Test func eligibilityGatesProfilesTheSameInBothReaders() throws {
+        let path = try folder(
+            "eligibility",
+            services: """
+                id,organisation,sector,entry,functions,eligibility
+                gp,gps,primary-care,true,triage,
+                clinic,trust,mental-health,false,diagnosis,age-65-plus; dementia ;age-65-plus
+                young,trust,mental-health,false,assessment,under-65
+
+                """,
+            routes: "from,to\ngp,clinic\ngp,young\nclinic,gp\n")
+        let profiles = path + "/profiles.yaml"
+        try """
+        profiles:
+          - {id: older, needs: [triage, diagnosis], attributes: [age-65-plus, dementia]}
+          - {id: younger, needs: [triage, diagnosis], attributes: [under-65]}
+          - {id: assessed, needs: [assessment], attributes: [under-65]}
+        """.write(toFile: profiles, atomically: true, encoding: .utf8)
+        let added = try YAMLPathwayLoader.loadProfiles(path: profiles)
+        #expect(CSVNetworkLoader.fastLoad(folder: path) != nil, "the fast reader takes the column")
+        let thorough = PathwayMetrics(try PathwayFiles.load(path).adding(profiles: added))
+        let columns = PathwayMetrics(try PathwayFiles.loadNetwork(path).adding(profiles: added))
+        #expect(columns.json.serialized() == thorough.json.serialized())
+        #expect(thorough.profiles["older"]?.served == true)
+        #expect(thorough.profiles["younger"]?.served == false, "the clinic requires age-65-plus")
+        #expect(columns.profiles["younger"]?.served == false)
+        #expect(columns.profiles["assessed"]?.served == true)
+        #expect(try PathwayFiles.load(path).services[1].eligibility == ["age-65-plus", "dementia"])
     }
 
     @Test func filesTheFastReaderCannotTakeGetTheThoroughReadersErrors() throws {

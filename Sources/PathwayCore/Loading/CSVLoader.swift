@@ -56,7 +56,7 @@ public enum CSVPathwayLoader {
         var table = CSVTable(bytes: bytes, file: file)
         let known = [
             "id", "name", "organisation", "sector", "entry", "terminal", "functions", "capacity",
-            "replaces",
+            "replaces", "eligibility",
         ]
         guard let columns = table.header(known: known, required: ["id", "organisation", "sector"], problems: &problems)
         else { return [] }
@@ -85,6 +85,7 @@ public enum CSVPathwayLoader {
             let functions = row.list("functions", word: true)
             let capacity = row.count("capacity")
             let replaces = row.list("replaces", word: false)
+            let eligibility = row.list("eligibility", word: true)
             guard let id, let organisation, let sector, row.isClean else {
                 if id == nil && row.text("id") == nil { row.report("id", "missing 'id'") }
                 if organisation == nil && row.text("organisation") == nil {
@@ -115,7 +116,7 @@ public enum CSVPathwayLoader {
                 Service(
                     id: id, name: name, organisation: organisation, entry: entry ?? false,
                     terminal: terminal ?? false, functions: functions, capacity: capacity,
-                    replaces: replaces, location: row.location(nil)))
+                    replaces: replaces, eligibility: eligibility, location: row.location(nil)))
         }
         if services.isEmpty && problems.isEmpty {
             problems.append(.init(file: file, line: 1, column: 1, message: "no services: at least one is required"))

@@ -119,7 +119,10 @@ public enum CSVNetworkLoader {
             functions: zip(services.functionWords, services.providers).map {
                 PathwayNetwork.Function(word: $0, providers: $1)
             },
-            orphanedRoutes: orphanedRoutes)
+            orphanedRoutes: orphanedRoutes,
+            eligibility: zip(services.eligibilityWords, services.requirers).map {
+                PathwayNetwork.Function(word: $0, providers: $1)
+            })
     }
 }
 
@@ -342,9 +345,13 @@ struct ServiceColumns {
     var capacity: [Int] = []
     var functionWords: [String] = []
     var providers: [[Int32]] = []
+    /// Each eligibility word, in order of first mention, with the services that require it.
+    var eligibilityWords: [String] = []
+    var requirers: [[Int32]] = []
 
     private static let known = [
         "id", "name", "organisation", "sector", "entry", "terminal", "functions", "capacity", "replaces",
+        "eligibility",
     ]
     private static let sectors: [[UInt8]] = Sector.allCases.map { Array($0.rawValue.utf8) }
 
@@ -363,10 +370,12 @@ struct ServiceColumns {
         isTerminal.reserveCapacity(estimate)
         capacity.reserveCapacity(estimate)
         var words = IDTable()
+        var eligibilityTable = IDTable()
         // Reads field values; `csv` moves through the records.
         let fields = PlainCSV(bytes: bytes)
         let nameColumn = Self.known.firstIndex(of: "name")!
         var rowWords: [Int32] = []
+        var rowEligibility: [Int32] = []
         while csv.startRecord() {
             var id: Range<Int>?
             var org: Range<Int>?
@@ -375,6 +384,7 @@ struct ServiceColumns {
             var terminal = false
             var cap = -1
             rowWords.removeAll(keepingCapacity: true)
+            rowEligibility.removeAll(keepingCapacity: true)
             let plain = csv.readRecord(columns: columns, freeText: nameColumn) { column, range in
                 switch column {
                 case 0: id = range
@@ -397,6 +407,11 @@ struct ServiceColumns {
                 case 7:
                     guard let value = fields.count(range) else { return false }
                     cap = value
+                case 9:
+                    return fields.forEachItem(range, valid: fields.isKebabWord) { item in
+                        let word = Int32(eligibilityTable.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
+                        if !rowEligibility.contains(word) { rowEligibility.append(word) }
+                    }
                 default:
                     return fields.forEachItem(range, valid: fields.isID, { _ in })
                 }
@@ -420,9 +435,14 @@ struct ServiceColumns {
                 if Int(word) == providers.count { providers.append([]) }
                 providers[Int(word)].append(Int32(v))
             }
+            for word in rowEligibility {
+                if Int(word) == requirers.count { requirers.append([]) }
+                requirers[Int(word)].append(Int32(v))
+            }
         }
         guard !ids.isEmpty else { return nil }
         functionWords = Array(words)
+        eligibilityWords = Array(eligibilityTable)
     }
 }
 
