@@ -6,8 +6,8 @@ import PathwayCore
 /// One subgraph per organisation (its lane), a node per box and a link per arrow, styled as
 /// our drawings: classes for sectors (fill and border from the same palette), entries,
 /// terminal services, ghost boxes, unreachable services and dead ends; dashed links for
-/// informal routes, blue for those that cross an organisation boundary, two heads where two
-/// services refer both ways. Mermaid lays it out itself, so positions are not ours.
+/// informal routes, blue for those that cross an organisation boundary, a link each way where
+/// two services refer both ways. Mermaid lays it out itself, so positions are not ours.
 ///
 /// Ids are ours (`n0`, `lane0`), never a user's text, so no name can collide with Mermaid's
 /// keywords; every label is quoted and each character that Mermaid, its Markdown or HTML would
@@ -57,26 +57,25 @@ public enum MermaidWriter {
         }
         for k in loose { out += "  " + node(diagram.nodes[k], k) + "\n" }
 
-        // Links, then their styles by index (Mermaid styles links by their order).
+        // Links, then their styles by index (Mermaid styles links by their order). Two services
+        // that refer both ways get a link each way, each labelled with its own referrals:
+        // Mermaid lays the drawing out itself, so a label cannot say "→" or "←" and be sure
+        // which way that points.
         var styles: [String] = []
-        for (k, edge) in diagram.edges.enumerated() {
-            let label = DOTWriter.label(edge, in: diagram, positions: nil)
-            let both = edge.back != nil
-            let arrow: String
-            switch (edge.informal || edge.replacement, both) {
-            case (false, false): arrow = "-->"
-            case (false, true): arrow = "<-->"
-            case (true, false): arrow = "-.->"
-            case (true, true): arrow = "<-.->"
-            }
-            out += "  n\(edge.from) \(arrow)"
-            if !label.isEmpty { out += "|\"\(text(label))\"|" }
-            out += " n\(edge.to)\n"
+        for edge in diagram.edges {
             var colour = edge.crossing ? DOTWriter.crossingColour : DOTWriter.withinColour
             if edge.orphaned { colour = DOTWriter.orphanColour }
             if let change = edge.change, change != .unchanged { colour = DOTWriter.changeColours[change]! }
-            let width = edge.volume.map { max(1, min(5, 1 + log10(Double(max($0, 1))))) } ?? 1
-            styles.append("  linkStyle \(k) stroke:\(colour),stroke-width:\(String(format: "%.1f", width))px\n")
+            let arrow = edge.informal || edge.replacement ? "-.->" : "-->"
+            var ways = [(edge.from, edge.to, edge.forth)]
+            if let back = edge.back { ways.append((edge.to, edge.from, back)) }
+            for (from, to, flow) in ways {
+                let label = DOTWriter.wrapLabel(flow.text)
+                out += "  n\(from) \(arrow)" + (label.isEmpty ? "" : "|\"\(text(label))\"|") + " n\(to)\n"
+                let width = flow.volume.map { max(1, min(5, 1 + log10(Double(max($0, 1))))) } ?? 1
+                styles.append(
+                    "  linkStyle \(styles.count) stroke:\(colour),stroke-width:\(String(format: "%.1f", width))px\n")
+            }
         }
         out += styles.joined()
 
@@ -88,9 +87,9 @@ public enum MermaidWriter {
         for name in members.keys.sorted() { out += "  class \(members[name]!.joined(separator: ",")) \(name)\n" }
 
         var warnings: [String] = []
-        if diagram.edges.count > maximumEdges {
+        if styles.count > maximumEdges {
             warnings.append(
-                "the flowchart has \(diagram.edges.count) links, more than the \(maximumEdges) Mermaid draws by"
+                "the flowchart has \(styles.count) links, more than the \(maximumEdges) Mermaid draws by"
                     + " default: draw a smaller view (--view organisations, function:F or focus:S), or raise"
                     + " maxEdges in Mermaid's configuration where you render it")
         }
