@@ -100,6 +100,28 @@ extension Drawing {
         return views + focus + changed
     }
 
+    /// What a leading view of a redesign shows, for a reader who cannot see it.
+    static func describe(_ view: PathwayView) -> String {
+        let change =
+            "blue where the redesign added them, orange and dashed where it removed them, purple where it changed them."
+        switch view {
+        case .organisations:
+            return "A box for each organisation of either side, coloured by sector, and an arrow for each pair that"
+                + " refer patients to each other, labelled with the referrals a year: " + change
+        case .function(let word):
+            return "How patients reach \(word): the entries, its points of entry (heavy black border) and other"
+                + " providers, and the services on the shortest referral paths between them: " + change
+        case .focus(let id, _):
+            return "The service \(id) (heavy black border), the services that refer to it and those it refers on to: "
+                + change
+        case .profile(let id):
+            return "The journey of patient profile \(id) after the redesign, each service marked with its step and"
+                + " the needs it meets."
+        case .services:
+            return "Every service and route of either side: " + change
+        }
+    }
+
     /// The HTML report of a redesign (``HTMLReport/page(_:figures:)``): the views that read on a
     /// page first (``leadingViews(_:)``), each as the difference of the redesign; then every
     /// service, as the difference and each side in one shared layout.
@@ -109,7 +131,9 @@ extension Drawing {
         var figures: [HTMLReport.Figure] = []
         for (view, caption) in leadingViews(diff) {
             let svg = try redesign(diff, view: view, sides: [(.difference, .svg)], worker: worker)[0]
-            figures.append(HTMLReport.Figure(caption: caption, svg: String(decoding: svg, as: UTF8.self)))
+            figures.append(
+                HTMLReport.Figure(
+                    caption: caption, svg: String(decoding: svg, as: UTF8.self), description: describe(view)))
         }
         let sides: [(DiagramSide, String)] = [
             (
