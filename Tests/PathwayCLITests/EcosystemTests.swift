@@ -838,6 +838,16 @@ import Testing
             #expect(edges.count == layout.edges, "\(sample)")
             for edge in edges { #expect(cells[edge.source!] != nil && cells[edge.target!] != nil) }
             #expect(cells.values.allSatisfy { $0.style.isEmpty || $0.style.contains("html=0") })
+            // A legend, as our drawings have: every sector drawn has its swatch.
+            #expect(cells["legend"]?.label == "Legend")
+            let legend = Set(cells.values.filter { $0.id.hasPrefix("legend-") }.map(\.label))
+            for sector in Set(
+                csv.split(separator: "\r\n").dropFirst().map {
+                    $0.split(separator: ",", omittingEmptySubsequences: false)
+                }.map { String($0[$0.count - 10]) })
+            {
+                #expect(legend.contains(sector), "\(sample): \(sector) in the legend \(legend)")
+            }
         }
     }
 

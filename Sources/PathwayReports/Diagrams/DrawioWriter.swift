@@ -157,7 +157,34 @@ public enum DrawioWriter {
         out += "        <mxCell id=\"title\" value=\"\(escape(heading))\" style=\"text;html=0;align=center;"
         out += "verticalAlign=top;fontFamily=Helvetica;fontSize=12;whiteSpace=wrap;\" vertex=\"1\" parent=\"1\">\n"
         out += geometry((margin, -40, x1 - x0, 40)) + "        </mxCell>\n"
+        out += legend(diagram, side: page.side, x: x1 - x0 + 2 * margin + 20)
         return out + "      </root>\n    </mxGraphModel>\n  </diagram>\n"
+    }
+
+    /// The legend beside the drawing, as ours has it: what each colour, shape and line in this
+    /// drawing means, the sectors with their swatches.
+    static func legend(_ diagram: Diagram, side: DiagramSide?, x: Double) -> String {
+        let rows = DOTWriter.legendRows(diagram, DOTOptions(lanes: true, side: side))
+        let font = "html=0;fontFamily=Helvetica;fontSize=10;align=left;verticalAlign=middle;"
+        var out = "        <mxCell id=\"legend\" value=\"Legend\" style=\"text;\(font)fontStyle=1;\" vertex=\"1\""
+        out += " parent=\"1\">\n" + geometry((x, margin, 240, 18)) + "        </mxCell>\n"
+        for (k, row) in rows.enumerated() {
+            let y = margin + 20 * Double(k + 1)
+            // Our shapes in draw.io's terms: the terminal services' octagons are hexagons there.
+            let text = row.text.replacingOccurrences(of: "octagon", with: "hexagon")
+            var left = x
+            if let swatch = row.swatch {
+                out +=
+                    "        <mxCell id=\"legend-\(k)-swatch\" value=\"\" style=\"html=0;rounded=1;fillColor=\(swatch.fill);"
+                out += "strokeColor=\(swatch.border);\" vertex=\"1\" parent=\"1\">\n"
+                out += geometry((x, y + 3, 14, 14)) + "        </mxCell>\n"
+                left += 20
+            }
+            let colour = row.colour.map { "fontColor=\($0);" } ?? ""
+            out += "        <mxCell id=\"legend-\(k)\" value=\"\(escape(text))\" style=\"text;\(font)\(colour)\""
+            out += " vertex=\"1\" parent=\"1\">\n" + geometry((left, y, 240, 20)) + "        </mxCell>\n"
+        }
+        return out
     }
 
     static func geometry(_ box: (x: Double, y: Double, w: Double, h: Double)) -> String {
