@@ -136,7 +136,7 @@ extension Drawing {
                     return moved
                 }
             }
-            return MermaidWriter.mermaid(diagram)
+            return MermaidWriter.mermaid(diagram, side: side)
         } catch {
             throw DrawingError(message: error.description)
         }

@@ -43,11 +43,7 @@ extension PathwayCommand {
         @OptionGroup var profileOptions: ProfilesOption
         @OptionGroup var output: OutputOptions
 
-        func validate() throws {
-            if output.json, let format, format != .json {
-                throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
-            }
-        }
+        func validate() throws { _ = try chosenFormat(format, json: output.json, jsonFormat: .json, otherwise: .text) }
 
         func run() throws {
             let profiles = try profileOptions.load()
@@ -57,7 +53,7 @@ extension PathwayCommand {
                 throw Exit.dataError
             }
             let outcome = PathwayCheck.check(files, profiles: profiles)
-            switch format ?? (output.json ? .json : .text) {
+            switch try chosenFormat(format, json: output.json, jsonFormat: CheckFormat.json, otherwise: .text) {
             case .json:
                 try emit(CheckReport.json(outcome.findings).serialized())
             case .sarif:

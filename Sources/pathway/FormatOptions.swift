@@ -18,14 +18,20 @@ struct FormatOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (sorted keys, stable order): the same as --format json.")
     var json = false
 
-    func validate() throws {
-        if json, let format, format != .json {
-            throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
-        }
-    }
+    func validate() throws { _ = try chosenFormat(format, json: json, jsonFormat: .json, otherwise: .text) }
 
     /// The format asked for.
     var chosen: ReportFormat { format ?? (json ? .json : .text) }
+}
+
+/// The format that `--format` and `--json` ask for, which must not disagree.
+func chosenFormat<Format: RawRepresentable<String> & Equatable>(
+    _ format: Format?, json: Bool, jsonFormat: Format, otherwise: Format
+) throws -> Format {
+    if json, let format, format != jsonFormat {
+        throw ValidationError("--json asks for JSON but --format asks for \(format.rawValue): give one")
+    }
+    return format ?? (json ? jsonFormat : otherwise)
 }
 
 extension DrawingOutput {

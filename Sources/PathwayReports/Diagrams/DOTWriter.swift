@@ -190,7 +190,7 @@ public enum DOTWriter {
                 "  n\(k) [\(nodeAttributes(diagram.nodes[k], name: "n\(k)", options: options).joined(separator: ", "))];\n"
         }
 
-        let maxVolume = max(1, diagram.edges.compactMap(\.volume).max() ?? 1)
+        let maxVolume = Self.maxVolume(diagram)
         for k in options.edgeOrder ?? Array(diagram.edges.indices) {
             let edge = diagram.edges[k]
             guard shown(edge.change), shown(diagram.nodes[edge.from].change), shown(diagram.nodes[edge.to].change)
@@ -316,14 +316,22 @@ public enum DOTWriter {
         return (x, y)
     }
 
-    static func edgeStyle(_ edge: Diagram.Edge, maxVolume: Int, side: DiagramSide?) -> [String] {
-        if edge.replacement {
-            return ["style=dotted", "color=\"#000000\"", "arrowhead=empty", "penwidth=1.5"]
-        }
-        var attributes: [String] = []
-        if edge.back != nil { attributes.append("dir=both") }
+    /// How an arrow is drawn, whatever the drawing tool: its colour (nil: the default grey),
+    /// its weight in points, and whether it is dashed. Shared by the DOT, draw.io and Mermaid
+    /// writers, so that an arrow looks the same in each.
+    struct Line {
+        var colour: String?
+        var width: Double
+        var dashed: Bool
+        /// A replaced service's dotted line to what replaces it, not a route.
+        var replacement: Bool
+    }
+
+    /// The line of `edge`, its weight by volume against the drawing's largest.
+    static func line(_ edge: Diagram.Edge, maxVolume: Int, side: DiagramSide?) -> Line {
+        if edge.replacement { return Line(colour: "#000000", width: 1.5, dashed: false, replacement: true) }
         var width = 0.8
-        if let volume = edge.volume { width += 3.2 * (Double(volume) / Double(maxVolume)).squareRoot() }
+        if let volume = edge.volume { width += 3.2 * (Double(volume) / Double(max(1, maxVolume))).squareRoot() }
         var colour: String?
         var dashed = edge.informal
         if side == .difference, let change = edge.change {
@@ -344,9 +352,20 @@ public enum DOTWriter {
             colour = orphanColour
             width = max(width, 2)
         }
-        if let colour { attributes += ["color=\"\(colour)\"", "fontcolor=\"\(colour)\""] }
-        if edge.volume != nil || width != 0.8 { attributes.append("penwidth=\(number(width))") }
-        if dashed { attributes.append("style=dashed") }
+        return Line(colour: colour, width: width, dashed: dashed, replacement: false)
+    }
+
+    /// The largest volume of the drawing's arrows, which weighs every line.
+    static func maxVolume(_ diagram: Diagram) -> Int { max(1, diagram.edges.compactMap(\.volume).max() ?? 1) }
+
+    static func edgeStyle(_ edge: Diagram.Edge, maxVolume: Int, side: DiagramSide?) -> [String] {
+        let line = line(edge, maxVolume: maxVolume, side: side)
+        if line.replacement { return ["style=dotted", "color=\"#000000\"", "arrowhead=empty", "penwidth=1.5"] }
+        var attributes: [String] = []
+        if edge.back != nil { attributes.append("dir=both") }
+        if let colour = line.colour { attributes += ["color=\"\(colour)\"", "fontcolor=\"\(colour)\""] }
+        if edge.volume != nil || line.width != 0.8 { attributes.append("penwidth=\(number(line.width))") }
+        if line.dashed { attributes.append("style=dashed") }
         return attributes
     }
 

@@ -136,11 +136,13 @@ public enum DrawioWriter {
             out += geometry(box) + "          </mxCell>\n        </UserObject>\n"
         }
 
+        let maxVolume = DOTWriter.maxVolume(diagram)
         for (k, edge) in diagram.edges.enumerated() where shown(edge.change) {
             guard boxes[edge.from] != nil, boxes[edge.to] != nil else { continue }
             let label = DOTWriter.label(edge, in: diagram, positions: positions)
             out += "        <UserObject id=\"e\(k)\" label=\"\(escape(label))\" tooltip=\"\(escape(edge.tooltip))\">\n"
-            out += "          <mxCell style=\"\(style(edge))\" edge=\"1\" parent=\"1\" source=\"n\(edge.from)\""
+            out +=
+                "          <mxCell style=\"\(style(edge, maxVolume: maxVolume, side: page.side))\" edge=\"1\" parent=\"1\" source=\"n\(edge.from)\""
             out += " target=\"n\(edge.to)\">\n"
             out += "            <mxGeometry relative=\"1\" as=\"geometry\">\n"
             let points = waypoints(positions.edges["e\(k)"]?["pos"], frame: frame)
@@ -231,15 +233,14 @@ public enum DrawioWriter {
         return style + "fillColor=\(fill);strokeColor=\(stroke);"
     }
 
-    static func style(_ edge: Diagram.Edge) -> String {
-        var colour = edge.crossing ? DOTWriter.crossingColour : DOTWriter.withinColour
-        if edge.orphaned { colour = DOTWriter.orphanColour }
-        if let change = edge.change, change != .unchanged { colour = DOTWriter.changeColours[change]! }
-        let width = edge.volume.map { max(1, min(5, 1 + log10(Double(max($0, 1))))) } ?? 1
-        var style = "html=0;curved=1;rounded=1;endArrow=block;endFill=1;fontFamily=Helvetica;fontSize=8;"
-        style += "strokeColor=\(colour);fontColor=\(colour);strokeWidth=\(String(format: "%.1f", width));"
+    static func style(_ edge: Diagram.Edge, maxVolume: Int, side: DiagramSide?) -> String {
+        let line = DOTWriter.line(edge, maxVolume: maxVolume, side: side)
+        let colour = line.colour ?? DOTWriter.withinColour
+        var style = "html=0;curved=1;rounded=1;fontFamily=Helvetica;fontSize=8;"
+        style += line.replacement ? "endArrow=block;endFill=0;dashed=1;dashPattern=1 3;" : "endArrow=block;endFill=1;"
+        style += "strokeColor=\(colour);fontColor=\(colour);strokeWidth=\(String(format: "%.2f", line.width));"
         if edge.back != nil { style += "startArrow=block;startFill=1;" }
-        if edge.informal || edge.replacement || edge.change == .removed { style += "dashed=1;" }
+        if line.dashed { style += "dashed=1;" }
         return style
     }
 

@@ -21,7 +21,7 @@ public enum MermaidWriter {
     public static let maximumText = 50_000
 
     /// The flowchart, and a warning for each of Mermaid's default limits it passes.
-    public static func mermaid(_ diagram: Diagram) -> (text: String, warnings: [String]) {
+    public static func mermaid(_ diagram: Diagram, side: DiagramSide? = nil) -> (text: String, warnings: [String]) {
         var out = "---\ntitle: \(JSONValue.string(heading(diagram)).serialized())---\n"
         out += "flowchart LR\n"
         out += "  %% Written by pathway. Fill: the organisation's sector; entry points are flag-shaped,\n"
@@ -62,19 +62,19 @@ public enum MermaidWriter {
         // Mermaid lays the drawing out itself, so a label cannot say "→" or "←" and be sure
         // which way that points.
         var styles: [String] = []
+        let maxVolume = DOTWriter.maxVolume(diagram)
         for edge in diagram.edges {
-            var colour = edge.crossing ? DOTWriter.crossingColour : DOTWriter.withinColour
-            if edge.orphaned { colour = DOTWriter.orphanColour }
-            if let change = edge.change, change != .unchanged { colour = DOTWriter.changeColours[change]! }
-            let arrow = edge.informal || edge.replacement ? "-.->" : "-->"
+            let line = DOTWriter.line(edge, maxVolume: maxVolume, side: side)
+            let arrow = line.dashed || line.replacement ? "-.->" : "-->"
             var ways = [(edge.from, edge.to, edge.forth)]
             if let back = edge.back { ways.append((edge.to, edge.from, back)) }
             for (from, to, flow) in ways {
                 let label = DOTWriter.wrapLabel(flow.text)
                 out += "  n\(from) \(arrow)" + (label.isEmpty ? "" : "|\"\(text(label))\"|") + " n\(to)\n"
-                let width = flow.volume.map { max(1, min(5, 1 + log10(Double(max($0, 1))))) } ?? 1
+                let colour = line.colour ?? DOTWriter.withinColour
                 styles.append(
-                    "  linkStyle \(styles.count) stroke:\(colour),stroke-width:\(String(format: "%.1f", width))px\n")
+                    "  linkStyle \(styles.count) stroke:\(colour),stroke-width:\(String(format: "%.1f", line.width))px\n"
+                )
             }
         }
         out += styles.joined()
