@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_page import DevTools, start_chromium  # noqa: E402
+from check_page import DevTools, start_chromium, stop_chromium  # noqa: E402
 
 RENDER = """(async () => {
   const files = %s;
@@ -92,10 +92,8 @@ def main():
         print(json.dumps(report, indent=1))
         return 0
     finally:
-        process.kill()
-        process.wait()
+        stop_chromium(process, profile)
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,7 @@ def start_chromium(name):
         [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
          "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
          "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         line = process.stderr.readline()
@@ -121,10 +122,20 @@ def start_chromium(name):
         if "DevTools listening on " in line:
             return process, line.split("DevTools listening on ", 1)[1].strip(), profile
     print(f"{name}: Chromium did not start its DevTools endpoint", file=sys.stderr)
-    process.kill()
+    stop_chromium(process, profile)
+    return None, None, None
+
+
+def stop_chromium(process, profile):
+    """Kills Chromium with every process it started: Debian's chromium-headless-shell is a
+    shell script that runs the browser as its child, so killing the script alone would leave
+    the browser and its renderers running."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     process.wait()
     shutil.rmtree(profile, ignore_errors=True)
-    return None, None, None
 
 
 def main():
@@ -235,9 +246,7 @@ def main():
         print(json.dumps(report, sort_keys=True, indent=2))
         return 0
     finally:
-        process.kill()
-        process.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        stop_chromium(process, profile)
 
 
 if __name__ == "__main__":
