@@ -503,7 +503,8 @@ private struct Reader {
         var time: Int64 = 0
         if need(timeColumn, "time") {
             let parsed = scratch.withUnsafeBufferPointer { RecordTime.parse($0) }
-            let text = String(decoding: scratch, as: UTF8.self)
+            // The text, only for a message or the first time: not a string a row.
+            var text: String { String(decoding: scratch, as: UTF8.self) }
             switch parsed {
             case .success(let t):
                 time = t.nanoseconds

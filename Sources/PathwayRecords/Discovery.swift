@@ -244,14 +244,33 @@ public struct Discovery: Sendable {
             starts[a + 1] - starts[a] == starts[b + 1] - starts[b]
                 && allPaths[starts[a]..<starts[a + 1]] == allPaths[starts[b]..<starts[b + 1]]
         }
-        let byPath = (0..<journeys.patients).sorted(by: pathLess)
+        // Each path's first services' places packed into one integer (a place plus one, so
+        // that an ended path sorts first): most comparisons are of integers; paths whose keys
+        // tie are compared service by service.
+        let bits = max(1, Int.bitWidth - serviceCount.leadingZeroBitCount)
+        let packed = 64 / bits
+        var keyed = [(key: UInt64, patient: Int32)]()
+        keyed.reserveCapacity(journeys.patients)
+        for p in 0..<journeys.patients {
+            var key: UInt64 = 0
+            let lo = starts[p]
+            let length = starts[p + 1] - lo
+            for i in 0..<packed {
+                key = key << bits | (i < length ? UInt64(ranks[Int(allPaths[lo + i])] + 1) : 0)
+            }
+            keyed.append((key, Int32(p)))
+        }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : pathLess(Int($0.patient), Int($1.patient)) }
         var groups: [(patient: Int, count: Int)] = []
-        for p in byPath {
-            if let last = groups.last, samePath(last.patient, p) {
+        var lastKey: UInt64 = 0
+        for (key, patient) in keyed {
+            let p = Int(patient)
+            if let last = groups.last, key == lastKey, samePath(last.patient, p) {
                 groups[groups.count - 1].count += 1
             } else {
                 groups.append((p, 1))
             }
+            lastKey = key
         }
         let ordered = groups.indices.sorted {
             groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1

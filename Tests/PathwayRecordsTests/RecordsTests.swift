@@ -87,6 +87,35 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
 }
 
 @Suite struct DiscoveryTests {
+    /// Variants by brute force: paths over three services (two bits a place, so a path's first
+    /// 32 services fill the packed sort key) up to 40 long, so that keys tie and paths differ
+    /// past them, and many patients share a path. Counted with a dictionary of paths and ordered
+    /// (most patients first, then path, service by service in byte order, a prefix first).
+    @Test func variantsAgreeWithCountingEveryPath() throws {
+        var random = RecordsFuzzTests.SplitMix64(state: 17)
+        let names = ["b", "a", "c"]
+        var text = "patient,service,time\n"
+        var paths: [[String]] = []
+        for p in 0..<400 {
+            let length = 1 + random.below(40)
+            // A few shared stems, so paths tie on the first 32 services and part after.
+            let stem = random.below(3)
+            let path = (0..<length).map { k in names[k < 33 ? (stem + k) % 3 : random.below(2)] }
+            paths.append(path)
+            for (k, service) in path.enumerated() {
+                text += "p\(p),\(service),2024-01-01T00:00:\(String(format: "%02d", k))\n"
+            }
+        }
+        let d = Discovery(try records(text))
+        let counted = Dictionary(paths.map { ($0, 1) }, uniquingKeysWith: +)
+        let expected = counted.sorted {
+            $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key)
+        }
+        #expect(d.variants.count == expected.count && expected.count < 400)
+        #expect(d.variants.map(\.path) == expected.map(\.key))
+        #expect(d.variants.map(\.patients) == expected.map(\.value))
+    }
+
     /// Worked by hand: ties keep file order, rows come unsorted, self-transitions count.
     @Test func aSmallLogWorkedByHand() throws {
         let log = try records(
