@@ -78,6 +78,22 @@ import Testing
         for k in 0..<cases {
             let input = mutate(corpus[k % corpus.count], &rng)
             let lineCount = input.split(separator: 0x0A, omittingEmptySubsequences: false).count
+            // The fast reader and the thorough one agree on every case: the same log or the
+            // same problems.
+            let thorough = Result { () throws(PathwayLoadError) in
+                try DelimitedRecordReader.load(bytes: input, file: "case.csv", thorough: true)
+            }
+            let fast = Result { () throws(PathwayLoadError) in
+                try DelimitedRecordReader.load(bytes: input, file: "case.csv")
+            }
+            switch (fast, thorough) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "\(String(decoding: input, as: UTF8.self).debugDescription.prefix(300))")
+            case (.failure(let a), .failure(let b)):
+                #expect(a.problems == b.problems)
+            default:
+                Issue.record("one reader refused what the other read: \(String(decoding: input, as: UTF8.self))")
+            }
             do {
                 let log = try DelimitedRecordReader.load(bytes: input, file: "case.csv")
                 let journeys = PatientJourneys(log)

@@ -86,6 +86,54 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
     }
 }
 
+@Suite struct FastReaderTests {
+    /// A file of several read windows (a megabyte each) whose lines are mostly plain, with
+    /// lines the fast reader hands over (quoted fields, CRLF, spaces to trim, blank lines,
+    /// UTF-8) scattered so that some straddle a window's end: the log is the thorough
+    /// reader's, row for row; a bad time deep in the file gets the same message from both.
+    @Test func theFastReaderReadsAsTheThoroughOneDoes() throws {
+        var random = RecordsFuzzTests.SplitMix64(state: 5)
+        var text = "patient,service,time\n"
+        for row in 0..<120_000 {
+            let patient = "p\(random.below(30_000))"
+            let service = "s\(random.below(50))"
+            let time = String(
+                format: "2024-%02d-%02dT%02d:%02d:00", 1 + random.below(12), 1 + random.below(28),
+                random.below(24), random.below(60))
+            switch row % 97 == 0 ? random.below(5) : 5 {
+            case 0: text += "\"\(patient)\",\"\(service)\",\(time)\n"
+            case 1: text += "\(patient),\(service),\(time)\r\n"
+            case 2: text += " \(patient) ,\(service), \(time)\n"
+            case 3: text += "\n\(patient),\(service)é,\(time)\n"
+            case 4: text += "\(patient),\(service),\(time.prefix(10))\n"
+            default: text += "\(patient),\(service),\(time)\n"
+            }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.csv").path
+        try text.write(toFile: good, atomically: true, encoding: .utf8)
+        #expect(text.utf8.count > 3 * DelimitedRecordReader.chunk)
+        let fast = try DelimitedRecordReader.load(good)
+        let thorough = try DelimitedRecordReader.load(good, thorough: true)
+        #expect(fast.count == 120_000 && fast == thorough)
+        // Split as bytes: a CRLF is one Character to a String.
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        lines[90_001] = Array("p1,s1,2024-13-01T00:00:00".utf8)
+        let bad = folder.appendingPathComponent("bad.csv").path
+        try Data(Array(lines.joined(separator: [0x0A]))).write(to: URL(fileURLWithPath: bad))
+        func problems(_ thorough: Bool) -> [PathwayLoadError.Problem] {
+            do {
+                _ = try DelimitedRecordReader.load(bad, thorough: thorough)
+                return []
+            } catch { return error.problems }
+        }
+        #expect(problems(false).count == 1 && problems(false) == problems(true))
+        #expect(problems(false).first?.line == 90_002)
+    }
+}
+
 @Suite struct DiscoveryTests {
     /// Variants by brute force: paths over three services (two bits a place, so a path's first
     /// 32 services fill the packed sort key) up to 40 long, so that keys tie and paths differ

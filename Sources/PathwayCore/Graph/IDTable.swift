@@ -68,7 +68,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// The first word of the slot where a search for this hash starts: reading it ahead
     /// brings the slot into the cache.
     @inline(__always)
-    func slotWord(hash: UInt64) -> UInt64 {
+    public func slotWord(hash: UInt64) -> UInt64 {
         slots.withUnsafeBufferPointer { $0[2 * (Int(truncatingIfNeeded: hash) & mask) + 1] }
     }
 
@@ -96,9 +96,19 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// - Returns: its position, and whether it was added.
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (position: Int, inserted: Bool) {
+        insert(key, hash: Self.hash(key))
+    }
+
+    /// The hash that ``insert(_:hash:)`` and ``slotWord(hash:)`` take.
+    @inline(__always)
+    public static func hashOf(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(key) }
+
+    /// ``insert(_:)`` with the key's ``hashOf(_:)`` worked out already (so that a batch of
+    /// keys can have their slots read ahead with ``slotWord(hash:)``).
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int, inserted: Bool) {
         // Grow at three quarters full.
         if 4 * (count + 1) > 3 * (slots.count / 2) { resize(to: slots.count) }
-        let hash = Self.hash(key)
         let (found, slot) = probe(key, hash: hash)
         if let found { return (found, false) }
         let position = count
