@@ -222,11 +222,12 @@ extension Discovery {
         func less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
         self.services = services.sorted { less($0.id, $1.id) }
         self.routes = routes.sorted { $0.from != $1.from ? less($0.from, $1.from) : less($0.to, $1.to) }
-        self.variants = variants.sorted { a, b in
-            if a.patients != b.patients { return a.patients > b.patients }
-            for (x, y) in zip(a.path, b.path) where x != y { return less(x, y) }
-            return a.path.count < b.path.count
-        }
+        self.variants = VariantList(
+            variants.sorted { a, b in
+                if a.patients != b.patients { return a.patients > b.patients }
+                for (x, y) in zip(a.path, b.path) where x != y { return less(x, y) }
+                return a.path.count < b.path.count
+            })
         self.continuity = continuity
     }
 }

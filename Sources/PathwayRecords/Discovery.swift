@@ -63,7 +63,7 @@ public struct Discovery: Sendable {
     /// Sorted by (from, to).
     public var routes: [RouteStats]
     /// Every distinct path, most patients first.
-    public var variants: [Variant]
+    public var variants: VariantList
     public var continuity: Continuity
 
     /// The period in days, fractional, at least 1: what volumes are annualised over.
@@ -104,15 +104,8 @@ public struct Discovery: Sendable {
         var routeIndex: [UInt64: Int] = [:]
         var routeList: [RouteStats] = []
         var routeLastPatient: [Int32] = []
-        // Every wait, with its route: sorted into one run a route at the end.
-        var waitRoute: [Int32] = []
-        var waitValue: [Int64] = []
-        waitRoute.reserveCapacity(log.count)
-        waitValue.reserveCapacity(log.count)
-        // Every patient's path, one after another.
-        var paths: [Int32] = []
-        paths.reserveCapacity(log.count + (log.shape == .referrals ? journeys.patients : 0))
-        var pathStart = [Int](repeating: 0, count: journeys.patients + 1)
+        // How many waits each route has: a second pass puts them in one run a route.
+        var routeWaits: [Int] = []
         var upc: [Double] = []
         var coc: [Double] = []
         var secon: [Double] = []
@@ -124,6 +117,9 @@ public struct Discovery: Sendable {
         let fromService = journeys.from
         let provided = journeys.provider
         var steps: [Step] = []
+        // The variants, from the journeys alone.
+        let ranks = rank
+        variants = Self.variants(journeys, ranks: ranks, names: names)
         for p in 0..<journeys.patients {
             let lo = journeys.starts[p]
             let hi = journeys.starts[p + 1]
@@ -139,9 +135,6 @@ public struct Discovery: Sendable {
                     counts[s].patients += 1
                 }
             }
-            if log.shape == .referrals { paths.append(fromService[lo]) }
-            paths.append(contentsOf: service[rows])
-            pathStart[p + 1] = paths.count
             journeys.steps(patient: p, into: &steps)
             for step in steps {
                 var k: Int
@@ -162,6 +155,7 @@ public struct Discovery: Sendable {
                             from: log.serviceNames[Int(step.from)], to: log.serviceNames[Int(step.to)],
                             fromIndex: step.from, toIndex: step.to))
                     routeLastPatient.append(-1)
+                    routeWaits.append(0)
                 }
                 routeList[k].transitions += 1
                 if routeLastPatient[k] != Int32(p) {
@@ -169,8 +163,7 @@ public struct Discovery: Sendable {
                     routeList[k].patients += 1
                 }
                 if let wait = step.wait {
-                    waitRoute.append(Int32(k))
-                    waitValue.append(wait)
+                    routeWaits[k] += 1
                 }
             }
             // Continuity over the providers seen, for patients with two events or more.
@@ -200,17 +193,24 @@ public struct Discovery: Sendable {
                 crossings.append(n - 1 - same)
             }
         }
-        // The waits, a route's after another (a counting sort), each route's then sorted.
+        // The waits, a route's after another (a second walk of the journeys, the route found
+        // again from the table), each route's then sorted.
         var waitStart = [Int](repeating: 0, count: routeList.count + 1)
-        for k in waitRoute { waitStart[Int(k) + 1] += 1 }
-        for k in 0..<routeList.count { waitStart[k + 1] += waitStart[k] }
+        for k in routeList.indices { waitStart[k + 1] = waitStart[k] + routeWaits[k] }
         var next = waitStart
-        var sortedWaits = [Int64](repeating: 0, count: waitValue.count)
-        for (k, wait) in zip(waitRoute, waitValue) {
-            sortedWaits[next[Int(k)]] = wait
-            next[Int(k)] += 1
+        var sortedWaits = [Int64](repeating: 0, count: waitStart[routeList.count])
+        for p in 0..<journeys.patients {
+            journeys.steps(patient: p, into: &steps)
+            for step in steps {
+                guard let wait = step.wait else { continue }
+                let k =
+                    dense
+                    ? Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
+                    : routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))]!
+                sortedWaits[next[k]] = wait
+                next[k] += 1
+            }
         }
-        waitValue = []
         for k in routeList.indices where waitStart[k] < waitStart[k + 1] {
             sortedWaits[waitStart[k]..<waitStart[k + 1]].sort()
             let seconds = sortedWaits[waitStart[k]..<waitStart[k + 1]].map {
@@ -219,66 +219,6 @@ public struct Discovery: Sendable {
             routeList[k].meanSeconds = Statistics.mean(seconds)
             routeList[k].medianSeconds = Statistics.median(sorted: seconds)
             routeList[k].p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
-        }
-        // Variants: the patients sorted by path (service by service in byte order, a prefix
-        // first), equal paths counted, then the most patients first, ties in path order.
-        // Constants for the sort, so that reading them needs no exclusivity check.
-        let allPaths = paths
-        let starts = pathStart
-        let ranks = rank
-        func pathLess(_ a: Int, _ b: Int) -> Bool {
-            var i = starts[a]
-            var j = starts[b]
-            let ea = starts[a + 1]
-            let eb = starts[b + 1]
-            while i < ea && j < eb {
-                let x = allPaths[i]
-                let y = allPaths[j]
-                if x != y { return ranks[Int(x)] < ranks[Int(y)] }
-                i += 1
-                j += 1
-            }
-            return ea - starts[a] < eb - starts[b]
-        }
-        func samePath(_ a: Int, _ b: Int) -> Bool {
-            starts[a + 1] - starts[a] == starts[b + 1] - starts[b]
-                && allPaths[starts[a]..<starts[a + 1]] == allPaths[starts[b]..<starts[b + 1]]
-        }
-        // Each path's first services' places packed into one integer (a place plus one, so
-        // that an ended path sorts first): most comparisons are of integers; paths whose keys
-        // tie are compared service by service.
-        let bits = max(1, Int.bitWidth - serviceCount.leadingZeroBitCount)
-        let packed = 64 / bits
-        var keyed = [(key: UInt64, patient: Int32)]()
-        keyed.reserveCapacity(journeys.patients)
-        for p in 0..<journeys.patients {
-            var key: UInt64 = 0
-            let lo = starts[p]
-            let length = starts[p + 1] - lo
-            for i in 0..<packed {
-                key = key << bits | (i < length ? UInt64(ranks[Int(allPaths[lo + i])] + 1) : 0)
-            }
-            keyed.append((key, Int32(p)))
-        }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : pathLess(Int($0.patient), Int($1.patient)) }
-        var groups: [(patient: Int, count: Int)] = []
-        var lastKey: UInt64 = 0
-        for (key, patient) in keyed {
-            let p = Int(patient)
-            if let last = groups.last, key == lastKey, samePath(last.patient, p) {
-                groups[groups.count - 1].count += 1
-            } else {
-                groups.append((p, 1))
-            }
-            lastKey = key
-        }
-        let ordered = groups.indices.sorted {
-            groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1
-        }
-        variants = ordered.map { g in
-            let p = groups[g].patient
-            return Variant(
-                path: paths[pathStart[p]..<pathStart[p + 1]].map { names[Int($0)] }, patients: groups[g].count)
         }
         services = counts.sorted { less($0.index, $1.index) }
         routes = routeList.sorted {

@@ -18,48 +18,65 @@ public struct PatientJourneys: Sendable {
 
     public init(_ log: RecordLog) {
         let patients = log.patientNames.count
-        // A counting sort by patient keeps file order within each patient.
+        let n = log.count
+        let referrals = log.shape == .referrals
+        let organised = !log.organisation.isEmpty
+        // A counting sort by patient keeps file order within each patient. Each column is
+        // written to its place in the same pass, read in file order: no column is gathered
+        // from rows scattered across the file afterwards (at 10^7 rows, the cost was the
+        // cache misses).
         var starts = [Int](repeating: 0, count: patients + 1)
         for p in log.patient { starts[Int(p) + 1] += 1 }
         for k in 0..<patients { starts[k + 1] += starts[k] }
+        var order = [Int32](repeating: 0, count: n)
+        var service = [Int32](repeating: 0, count: n)
+        var time = [Int64](repeating: 0, count: n)
+        var from = [Int32](repeating: 0, count: referrals ? n : 0)
+        var provider = [Int32](repeating: 0, count: organised ? n : 0)
         var next = starts
-        var order = [Int32](repeating: 0, count: log.count)
-        for row in 0..<log.count {
+        for row in 0..<n {
             let p = Int(log.patient[row])
-            order[next[p]] = Int32(row)
-            next[p] += 1
+            let at = next[p]
+            next[p] = at + 1
+            order[at] = Int32(row)
+            service[at] = log.service[row]
+            time[at] = log.time[row]
+            if referrals { from[at] = log.from[row] }
+            if organised { provider[at] = log.organisation[row] }
         }
-        // Within a patient, by time then row; already in row order, so only unsorted runs sort.
-        let time = log.time
-        order.withUnsafeMutableBufferPointer { buffer in
-            for p in 0..<patients {
-                let lo = starts[p]
-                let hi = starts[p + 1]
-                var sorted = true
-                var k = lo + 1
-                while k < hi {
-                    if time[Int(buffer[k])] < time[Int(buffer[k - 1])] {
-                        sorted = false
-                        break
-                    }
-                    k += 1
-                }
-                if !sorted {
-                    var slice = UnsafeMutableBufferPointer(rebasing: buffer[lo..<hi])
-                    slice.sort { a, b in
-                        let ta = time[Int(a)]
-                        let tb = time[Int(b)]
-                        return ta != tb ? ta < tb : a < b
-                    }
-                }
+        next = []
+        // Within a patient, by time then row; already in row order, so only unsorted runs
+        // sort, every column moved with its row.
+        var run: [(time: Int64, row: Int32, at: Int)] = []
+        var moved: [Int32] = []
+        for p in 0..<patients {
+            let lo = starts[p]
+            let hi = starts[p + 1]
+            var k = lo + 1
+            while k < hi && time[k] >= time[k - 1] { k += 1 }
+            if k >= hi { continue }
+            run.removeAll(keepingCapacity: true)
+            for at in lo..<hi { run.append((time[at], order[at], at)) }
+            run.sort { $0.time != $1.time ? $0.time < $1.time : $0.row < $1.row }
+            func permute(_ column: inout [Int32]) {
+                moved.removeAll(keepingCapacity: true)
+                for entry in run { moved.append(column[entry.at]) }
+                for (j, value) in moved.enumerated() { column[lo + j] = value }
+            }
+            permute(&service)
+            if referrals { permute(&from) }
+            if organised { permute(&provider) }
+            for (j, entry) in run.enumerated() {
+                time[lo + j] = entry.time
+                order[lo + j] = entry.row
             }
         }
         self.order = order
         self.starts = starts
-        service = order.map { log.service[Int($0)] }
-        self.time = order.map { log.time[Int($0)] }
-        from = log.shape == .referrals ? order.map { log.from[Int($0)] } : []
-        provider = log.organisation.isEmpty ? service : order.map { log.organisation[Int($0)] }
+        self.service = service
+        self.time = time
+        self.from = from
+        self.provider = organised ? provider : service
         shape = log.shape
     }
 
