@@ -301,7 +301,43 @@ public enum Statistics {
     /// The mean is summed in sorted order, so that the same patients give the same bits
     /// whatever order the file lists them in.
     static func summary(_ values: [Double]) -> Discovery.Summary {
-        let sorted = values.sorted()
+        let sorted = ascending(values)
         return Discovery.Summary(mean: mean(sorted), median: median(sorted: sorted))
+    }
+
+    /// `values.sorted()`, for values without NaN: a radix sort on the bits (ordered as the
+    /// numbers are) for long arrays, sixteen bits a pass; at 10^7 rows there are millions of
+    /// patients' figures to sort, four times over.
+    static func ascending(_ values: [Double]) -> [Double] {
+        let n = values.count
+        if n < 1 << 12 { return values.sorted() }
+        // Negative numbers: every bit flipped; others: the sign bit set.
+        var keys = values.map { v -> UInt64 in
+            let bits = v.bitPattern
+            return bits >> 63 == 1 ? ~bits : bits | 1 << 63
+        }
+        var other = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for pass in 0..<4 {
+            let shift = UInt64(16 * pass)
+            for k in counts.indices { counts[k] = 0 }
+            for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
+            if counts.contains(n) { continue }  // every key has this digit: nothing moves
+            var total = 0
+            for k in counts.indices {
+                let c = counts[k]
+                counts[k] = total
+                total += c
+            }
+            for key in keys {
+                let digit = Int(truncatingIfNeeded: key >> shift) & 0xFFFF
+                other[counts[digit]] = key
+                counts[digit] += 1
+            }
+            swap(&keys, &other)
+        }
+        return keys.map { key in
+            Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+        }
     }
 }

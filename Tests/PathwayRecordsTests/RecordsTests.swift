@@ -135,6 +135,23 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
 }
 
 @Suite struct DiscoveryTests {
+    /// The radix sort behind the continuity summaries sorts as `sorted()` does: negative and
+    /// positive numbers, fractions, duplicates, zero, on either side of its threshold.
+    @Test func theSummariesRadixSortSortsAsSortedDoes() {
+        var random = RecordsFuzzTests.SplitMix64(state: 3)
+        for n in [10, 4_095, 4_096, 50_000] {
+            let values = (0..<n).map { _ -> Double in
+                switch random.below(4) {
+                case 0: return Double(random.below(7)) / Double(1 + random.below(5))
+                case 1: return -Double(random.next() % 1_000_000) / 977
+                case 2: return 0
+                default: return Double(random.next() % (1 << 52)) * 1e-9
+                }
+            }
+            #expect(Statistics.ascending(values) == values.sorted())
+        }
+    }
+
     /// Variants by brute force: paths over three services (two bits a place, so a path's first
     /// 32 services fill the packed sort key) up to 40 long, so that keys tie and paths differ
     /// past them, and many patients share a path. Counted with a dictionary of paths and ordered
