@@ -114,12 +114,10 @@ public struct Discovery: Sendable {
         var tally = [Int](repeating: 0, count: providerCount)
         var touched: [Int32] = []
         let service = journeys.service
-        let fromService = journeys.from
         let provided = journeys.provider
         var steps: [Step] = []
         // The variants, from the journeys alone.
-        let ranks = rank
-        variants = Self.variants(journeys, ranks: ranks, names: names)
+        variants = Self.variants(journeys, ranks: rank, names: names)
         for p in 0..<journeys.patients {
             let lo = journeys.starts[p]
             let hi = journeys.starts[p + 1]
@@ -162,7 +160,7 @@ public struct Discovery: Sendable {
                     routeLastPatient[k] = Int32(p)
                     routeList[k].patients += 1
                 }
-                if let wait = step.wait {
+                if step.wait != nil {
                     routeWaits[k] += 1
                 }
             }
