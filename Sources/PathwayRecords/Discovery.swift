@@ -103,6 +103,12 @@ public struct Discovery: Sendable {
         var routeTable = [Int32](repeating: -1, count: dense ? serviceCount * serviceCount : 0)
         var routeIndex: [UInt64: Int] = [:]
         var routeList: [RouteStats] = []
+        /// The number of the step's route, -1 before it has one.
+        func route(_ step: Step) -> Int {
+            dense
+                ? Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
+                : routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] ?? -1
+        }
         var routeLastPatient: [Int32] = []
         // How many waits each route has: a second pass puts them in one run a route.
         var routeWaits: [Int] = []
@@ -135,12 +141,7 @@ public struct Discovery: Sendable {
             }
             journeys.steps(patient: p, into: &steps)
             for step in steps {
-                var k: Int
-                if dense {
-                    k = Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
-                } else {
-                    k = routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] ?? -1
-                }
+                var k = route(step)
                 if k < 0 {
                     k = routeList.count
                     if dense {
@@ -201,10 +202,7 @@ public struct Discovery: Sendable {
             journeys.steps(patient: p, into: &steps)
             for step in steps {
                 guard let wait = step.wait else { continue }
-                let k =
-                    dense
-                    ? Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
-                    : routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))]!
+                let k = route(step)
                 sortedWaits[next[k]] = wait
                 next[k] += 1
             }
