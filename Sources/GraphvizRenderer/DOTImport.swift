@@ -4,7 +4,8 @@ import PathwayCore
 /// Turns a DOT graph into a pathway: clusters become organisations, nodes services, edges
 /// routes. Known attributes are mapped (`label` to names, `entry`, `terminal`, `sector`,
 /// `functions`, `capacity` on nodes and clusters; `purpose`, `volume`, `kind`, `label` on edges,
-/// a dashed edge being informal); the other attributes of clusters, nodes and edges are kept in
+/// a dashed edge being informal, and one drawn `dir=back` a referral from its head to its tail, as
+/// its arrowhead shows); the other attributes of clusters, nodes and edges are kept in
 /// the pathway's notes, as text only: none reaches Graphviz when the pathway is drawn, so the
 /// attributes that crash its layouts (``Graphviz/crashingAttributes``, huge weights) are dropped
 /// with the rest. DOT names that are not valid ids are turned into ids (`Memory Clinic` →
@@ -66,17 +67,20 @@ public enum DOTImport {
         }
         var routes: [Route] = []
         for edge in graph.edges {
+            let back = edge.attributes["dir"] == "back"
+            let (from, to) =
+                back ? (serviceID[edge.head]!, serviceID[edge.tail]!) : (serviceID[edge.tail]!, serviceID[edge.head]!)
             let purpose = edge.attributes["purpose"].flatMap { Identifiers.isKebabWord($0) ? $0 : nil }
             let informal = edge.attributes["kind"] == "informal" || (edge.attributes["style"] ?? "").contains("dashed")
             routes.append(
                 Route(
-                    from: serviceID[edge.tail]!, to: serviceID[edge.head]!, purpose: purpose,
+                    from: from, to: to, purpose: purpose,
                     kind: informal ? .informal : .formal,
                     volume: edge.attributes["volume"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil },
                     note: edge.attributes["label"]))
             keep(
-                "route \(serviceID[edge.tail]!) -> \(serviceID[edge.head]!)", edge.attributes,
-                except: ["purpose", "kind", "volume", "label"])
+                "route \(from) -> \(to)", edge.attributes,
+                except: back ? ["purpose", "kind", "volume", "label", "dir"] : ["purpose", "kind", "volume", "label"])
         }
         var notes = "Imported from DOT (graph \(graph.name))."
         if !kept.isEmpty { notes += " Other attributes kept from the DOT: " + kept.joined(separator: "; ") }

@@ -307,6 +307,22 @@ func servicesDOT(_ pathway: Pathway, lanes: Bool = false, routeLabels: Bool = tr
         #expect(route.note == "agreed \"guideline\"")
     }
 
+    @Test func anEdgeDrawnBackwardsIsAReferralFromItsHead() throws {
+        let p = try imported(
+            """
+            digraph {
+              gp -> clinic [purpose=assessment];
+              gp -> clinic [purpose=review, dir=back, style=dashed];
+              clinic -> ward [dir=both];
+            }
+            """)
+        let routes = p.routes.map { "\($0.from) \($0.to) \($0.purpose ?? "-") \($0.kind)" }
+        #expect(routes == ["gp clinic assessment formal", "clinic gp review informal", "clinic ward - formal"])
+        // The direction is taken, so it is not kept as a note; two heads are.
+        #expect(p.notes?.contains("dir=back") == false)
+        #expect(p.notes?.contains("route clinic -> ward: dir=both") == true)
+    }
+
     @Test func attributesThatReadLocalFilesAreRefused() throws {
         for dot in [
             "digraph { a [image=\"/etc/passwd\"] }", "digraph { a [shapefile=\"x.ps\"] }",
