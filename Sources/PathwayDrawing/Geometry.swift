@@ -129,6 +129,7 @@ struct Layout {
         try self.init(
             laidOut: try worker.render(
                 dot: DOTWriter.dot(diagram, options: unkeyed), engine: engine, format: .positions))
+        positions.reversedEdges = options.positions?.reversedEdges ?? options.reversedEdges
         if options.legend { addLegend(DOTWriter.legendSize(diagram, options: options)) }
     }
 

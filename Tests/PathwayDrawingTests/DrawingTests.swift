@@ -58,6 +58,40 @@ import Testing
         #expect(try QualityMeasure.crossings(drawn) < QualityMeasure.crossings(plain))
     }
 
+    /// The search turns arrows round for dot's ranking (written head to tail with the arrowhead
+    /// at the tail, `dir=back`): every arrow of the drawing still points from the service that
+    /// refers to the one referred to.
+    @Test func anArrowTurnedRoundForTheLayoutStillPointsAtTheServiceReferredTo() throws {
+        let pathway = try Self.sample("dementia-london-after")
+        let worker = RenderWorker(executable: Self.pathwayTool, timeout: 120)
+        let dot = String(decoding: try Drawing.pathway(pathway, format: .dot, worker: worker).bytes, as: UTF8.self)
+        let graph = try Graphviz.shared.read(dot: dot)
+        var service: [String: String] = [:]
+        for node in graph.nodes {
+            if let id = node.attributes["id"], id.hasPrefix("svc-") { service[node.name] = String(id.dropFirst(4)) }
+        }
+        let routes = Set(pathway.routes.map { "\($0.from) \($0.to)" })
+        var turned = 0
+        var drawn: Set<String> = []
+        for edge in graph.edges {
+            let (tail, head) = (try #require(service[edge.tail]), try #require(service[edge.head]))
+            switch edge.attributes["dir"] {
+            case "back":
+                turned += 1
+                #expect(routes.contains("\(head) \(tail)"), "\(head) -> \(tail)")
+                drawn.insert("\(head) \(tail)")
+            case "both":
+                #expect(routes.contains("\(tail) \(head)") && routes.contains("\(head) \(tail)"))
+                drawn.formUnion(["\(tail) \(head)", "\(head) \(tail)"])
+            default:
+                #expect(routes.contains("\(tail) \(head)"), "\(tail) -> \(head)")
+                drawn.insert("\(tail) \(head)")
+            }
+        }
+        #expect(turned > 0, "the search turned no arrow round on this sample")
+        #expect(drawn == routes)
+    }
+
     @Test func whenDotRunsPastAThirdOfTheLimitSfdpDrawsThePathwayInTheTimeLeft() throws {
         let pathway = try Self.sample("dementia-london-after")
         let (worker, script) = try worker(hangingOn: [.dot], timeout: 9)

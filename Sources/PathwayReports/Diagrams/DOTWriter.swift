@@ -13,15 +13,21 @@ public struct DiagramPositions: Sendable, Equatable {
     public var clusters: [String: [String: String]]
     public var nodes: [String: [String: String]]
     public var edges: [String: [String: String]]
+    /// The arrows (by index) that the layout was given head to tail
+    /// (``DOTOptions/reversedEdges``): their curves run from the box referred to back to the one
+    /// that refers, and a drawing from these positions writes them the same way.
+    public var reversedEdges: Set<Int>
 
     public init(
         graph: [String: String] = [:], clusters: [String: [String: String]] = [:],
-        nodes: [String: [String: String]] = [:], edges: [String: [String: String]] = [:]
+        nodes: [String: [String: String]] = [:], edges: [String: [String: String]] = [:],
+        reversedEdges: Set<Int> = []
     ) {
         self.graph = graph
         self.clusters = clusters
         self.nodes = nodes
         self.edges = edges
+        self.reversedEdges = reversedEdges
     }
 
     /// The attributes that carry a layout, which a drawing from positions copies.
@@ -53,6 +59,12 @@ public struct DOTOptions: Sendable {
     public var legend = true
     /// Scale the drawing to fit this size, in inches (Graphviz's `size`, with `!` to scale up).
     public var fitInches: (width: Double, height: Double)?
+    /// Arrows (by index) written head to tail, with the arrowhead drawn at the tail's end
+    /// (`dir=back`), so that dot ranks the box referred to before the one that refers. dot turns
+    /// arrows round itself to break every referral loop, and which ones it turns decides how
+    /// tangled the drawing is; the layout search turns others. A drawing from positions turns
+    /// the arrows its layout turned (``DiagramPositions/reversedEdges``), whatever this says.
+    public var reversedEdges: Set<Int> = []
     /// How hard dot works at fewer crossings (its `mclimit`; 1 is its default).
     public var crossingEffort: Double?
     /// Inches between boxes side by side, and between ranks.
@@ -191,6 +203,7 @@ public enum DOTWriter {
         }
 
         let maxVolume = Self.maxVolume(diagram)
+        let reversed = positions?.reversedEdges ?? options.reversedEdges
         for k in options.edgeOrder ?? Array(diagram.edges.indices) {
             let edge = diagram.edges[k]
             guard shown(edge.change), shown(diagram.nodes[edge.from].change), shown(diagram.nodes[edge.to].change)
@@ -204,9 +217,12 @@ public enum DOTWriter {
                 if !text.isEmpty { attributes.append("xlabel=\(quote(text))") }
             }
             attributes += edgeStyle(edge, maxVolume: maxVolume, side: side)
+            let turned = reversed.contains(k) && !edge.replacement
+            if turned && edge.back == nil { attributes.append("dir=back") }
             attributes.append("tooltip=\(quote(edge.tooltip))")
             place(&attributes, positions?.edges["e\(k)"], keys: DiagramPositions.edgeKeys)
-            out += "  n\(edge.from) -> n\(edge.to) [\(attributes.joined(separator: ", "))];\n"
+            let (tail, head) = turned ? (edge.to, edge.from) : (edge.from, edge.to)
+            out += "  n\(tail) -> n\(head) [\(attributes.joined(separator: ", "))];\n"
         }
         if options.legend && side != .before && side != .after {
             var attributes = ["shape=plain", "style=\"\"", "tooltip=\"Legend\"", "label=<\(legend(diagram, options))>"]

@@ -145,7 +145,10 @@ public enum DrawioWriter {
                 "          <mxCell style=\"\(style(edge, maxVolume: maxVolume, side: page.side))\" edge=\"1\" parent=\"1\" source=\"n\(edge.from)\""
             out += " target=\"n\(edge.to)\">\n"
             out += "            <mxGeometry relative=\"1\" as=\"geometry\">\n"
-            let points = waypoints(positions.edges["e\(k)"]?["pos"], frame: frame)
+            var points = waypoints(positions.edges["e\(k)"]?["pos"], frame: frame)
+            // An arrow the layout was given head to tail runs from its target: draw.io's run
+            // from the source.
+            if positions.reversedEdges.contains(k) { points.reverse() }
             if !points.isEmpty {
                 out += "              <Array as=\"points\">\n"
                 for p in points { out += "                <mxPoint x=\"\(n(p.x))\" y=\"\(n(p.y))\"/>\n" }
