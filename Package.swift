@@ -57,7 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pathway-bench",
-            dependencies: ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing"]
+            dependencies: ["PathwayCore", "PathwayReports", "PathwayRecords", "GraphvizRenderer", "PathwayDrawing"]
         ),
         .testTarget(
             name: "PathwayCoreTests",

@@ -93,13 +93,18 @@ def generate(rows, path):
     import pandas as pd
 
     rng = np.random.default_rng(rows)
-    patients = rng.integers(0, max(1, rows // 4), rows)
-    services = rng.integers(0, 200, rows)
-    seconds = 1_600_000_000 + rng.integers(0, 365 * 86400, rows)
-    df = pd.DataFrame({"patient": np.char.add("p", patients.astype(str)),
-                       "service": np.char.add("s", services.astype(str)),
-                       "time": pd.to_datetime(seconds, unit="s").strftime("%Y-%m-%dT%H:%M:%S")})
-    df.to_csv(path, index=False)
+    # Up to 10^7 rows in one piece; beyond, pieces of 10^7 rows appended (10^8 rows of strings
+    # in one frame would not fit this machine's memory).
+    piece = rows if rows <= 10_000_000 else 10_000_000
+    for start in range(0, rows, piece):
+        n = min(piece, rows - start)
+        patients = rng.integers(0, max(1, rows // 4), n)
+        services = rng.integers(0, 200, n)
+        seconds = 1_600_000_000 + rng.integers(0, 365 * 86400, n)
+        df = pd.DataFrame({"patient": np.char.add("p", patients.astype(str)),
+                           "service": np.char.add("s", services.astype(str)),
+                           "time": pd.to_datetime(seconds, unit="s").strftime("%Y-%m-%dT%H:%M:%S")})
+        df.to_csv(path, index=False, mode="w" if start == 0 else "a", header=start == 0)
 
 
 def measure(command):

@@ -188,7 +188,7 @@ struct DelimitedReader {
                     message: "no records after the header: expected at least one row"))
         }
         if !problems.isEmpty { throw PathwayLoadError(problems: problems) }
-        log.patientNames = Array(patients)
+        log.patientCount = patients.count
         log.serviceNames = Array(services)
         log.organisationNames = Array(organisations)
     }

@@ -81,10 +81,12 @@ public struct Discovery: Sendable {
         let journeys = journeys ?? PatientJourneys(log)
         file = log.file
         shape = log.shape
-        events = log.count
-        patients = log.patientNames.count
-        from = log.time.min() ?? 0
-        to = log.time.max() ?? 0
+        // From the journeys, not the log's rows, which `discover` lets go once the journeys hold
+        // them (at 10^8 rows, 1.6 GB).
+        events = journeys.rows
+        patients = journeys.patients
+        from = journeys.time.min() ?? 0
+        to = journeys.time.max() ?? 0
         let serviceCount = log.serviceNames.count
         var counts = (0..<serviceCount).map { ServiceCount(id: log.serviceNames[$0], index: Int32($0)) }
         var lastPatient = [Int32](repeating: -1, count: serviceCount)
@@ -112,11 +114,18 @@ public struct Discovery: Sendable {
         var routeLastPatient: [Int32] = []
         // How many waits each route has: a second pass puts them in one run a route.
         var routeWaits: [Int] = []
+        // Continuity's figures, for each patient with two events or more.
         var upc: [Double] = []
         var coc: [Double] = []
         var secon: [Double] = []
         var crossings: [Int] = []
-        let providerCount = log.organisation.isEmpty ? serviceCount : log.organisationNames.count
+        var twice = 0
+        for p in 0..<journeys.patients where journeys.starts[p + 1] - journeys.starts[p] >= 2 { twice += 1 }
+        upc.reserveCapacity(twice)
+        coc.reserveCapacity(twice)
+        secon.reserveCapacity(twice)
+        crossings.reserveCapacity(twice)
+        let providerCount = journeys.organised ? log.organisationNames.count : serviceCount
         var tally = [Int](repeating: 0, count: providerCount)
         var touched: [Int32] = []
         let service = journeys.service
@@ -192,6 +201,28 @@ public struct Discovery: Sendable {
                 crossings.append(n - 1 - same)
             }
         }
+        // Continuity first, so that its four figures a patient are let go before the waits are
+        // gathered: at 10^8 rows each is hundreds of megabytes.
+        var continuity = Continuity()
+        continuity.overOrganisations = journeys.organised
+        continuity.patients = upc.count
+        if !upc.isEmpty {
+            // Each let go once summarised.
+            continuity.upc = Statistics.summary(upc)
+            upc = []
+            continuity.coc = Statistics.summary(coc)
+            coc = []
+            continuity.secon = Statistics.summary(secon)
+            secon = []
+            continuity.boundaryCrossings = Statistics.summary(crossings.map(Double.init))
+            let most = crossings.max()!
+            continuity.maximumCrossings = most
+            var histogram = [Int](repeating: 0, count: most + 1)
+            for c in crossings { histogram[c] += 1 }
+            continuity.crossingsHistogram = histogram
+        }
+        self.continuity = continuity
+        crossings = []
         // The waits, a route's after another (a second walk of the journeys, the route found
         // again from the table), each route's then sorted.
         var waitStart = [Int](repeating: 0, count: routeList.count + 1)
@@ -220,21 +251,6 @@ public struct Discovery: Sendable {
         routes = routeList.sorted {
             $0.fromIndex != $1.fromIndex ? less($0.fromIndex, $1.fromIndex) : less($0.toIndex, $1.toIndex)
         }
-        var continuity = Continuity()
-        continuity.overOrganisations = !log.organisation.isEmpty
-        continuity.patients = upc.count
-        if !upc.isEmpty {
-            continuity.upc = Statistics.summary(upc)
-            continuity.coc = Statistics.summary(coc)
-            continuity.secon = Statistics.summary(secon)
-            continuity.boundaryCrossings = Statistics.summary(crossings.map(Double.init))
-            let most = crossings.max()!
-            continuity.maximumCrossings = most
-            var histogram = [Int](repeating: 0, count: most + 1)
-            for c in crossings { histogram[c] += 1 }
-            continuity.crossingsHistogram = histogram
-        }
-        self.continuity = continuity
     }
 }
 

@@ -1,23 +1,24 @@
 /// Each patient's rows in the order of `shared/pathway-format.md` section 5: by time, ties
 /// by file order. Discovery and conformance both walk it.
 public struct PatientJourneys: Sendable {
-    /// Row numbers, patient by patient (in the order patients first appear), each patient's in
-    /// time order.
-    public let order: [Int32]
-    /// Patient `p`'s rows are `order[starts[p]..<starts[p + 1]]`.
+    /// The rows, patient by patient (in the order patients first appear), each patient's in
+    /// time order: patient `p`'s are `starts[p]..<starts[p + 1]`.
     public let starts: [Int]
     /// The log's columns in that order, read once, so that every pass over the journeys reads
     /// memory in order, not a row scattered across the file at a time (at 10^7 rows, the cost
     /// was the cache misses): the service reached (or `to`), the time, the `from` (referral
-    /// rows) and the provider (the organisation when the log has one, else the service).
+    /// rows) and the provider (the organisation when the log has one, else the service). The
+    /// rows' numbers are not kept: ties of time keep file order because the sort is stable.
     let service: [Int32]
     let time: [Int64]
     let from: [Int32]
     let provider: [Int32]
     let shape: RecordShape
+    /// The log has an organisation column: `provider` holds its organisations.
+    let organised: Bool
 
     public init(_ log: RecordLog) {
-        let patients = log.patientNames.count
+        let patients = log.patientCount
         let n = log.count
         let referrals = log.shape == .referrals
         let organised = !log.organisation.isEmpty
@@ -28,7 +29,6 @@ public struct PatientJourneys: Sendable {
         var starts = [Int](repeating: 0, count: patients + 1)
         for p in log.patient { starts[Int(p) + 1] += 1 }
         for k in 0..<patients { starts[k + 1] += starts[k] }
-        var order = [Int32](repeating: 0, count: n)
         var service = [Int32](repeating: 0, count: n)
         var time = [Int64](repeating: 0, count: n)
         var from = [Int32](repeating: 0, count: referrals ? n : 0)
@@ -38,7 +38,6 @@ public struct PatientJourneys: Sendable {
             let p = Int(log.patient[row])
             let at = next[p]
             next[p] = at + 1
-            order[at] = Int32(row)
             service[at] = log.service[row]
             time[at] = log.time[row]
             if referrals { from[at] = log.from[row] }
@@ -46,8 +45,8 @@ public struct PatientJourneys: Sendable {
         }
         next = []
         // Within a patient, by time then row; already in row order, so only unsorted runs
-        // sort, every column moved with its row.
-        var run: [(time: Int64, row: Int32, at: Int)] = []
+        // sort (by time, then place, which is row order), every column moved with its row.
+        var run: [(time: Int64, at: Int)] = []
         var moved: [Int32] = []
         for p in 0..<patients {
             let lo = starts[p]
@@ -56,8 +55,8 @@ public struct PatientJourneys: Sendable {
             while k < hi && time[k] >= time[k - 1] { k += 1 }
             if k >= hi { continue }
             run.removeAll(keepingCapacity: true)
-            for at in lo..<hi { run.append((time[at], order[at], at)) }
-            run.sort { $0.time != $1.time ? $0.time < $1.time : $0.row < $1.row }
+            for at in lo..<hi { run.append((time[at], at)) }
+            run.sort { $0.time != $1.time ? $0.time < $1.time : $0.at < $1.at }
             func permute(_ column: inout [Int32]) {
                 moved.removeAll(keepingCapacity: true)
                 for entry in run { moved.append(column[entry.at]) }
@@ -66,24 +65,20 @@ public struct PatientJourneys: Sendable {
             permute(&service)
             if referrals { permute(&from) }
             if organised { permute(&provider) }
-            for (j, entry) in run.enumerated() {
-                time[lo + j] = entry.time
-                order[lo + j] = entry.row
-            }
+            for (j, entry) in run.enumerated() { time[lo + j] = entry.time }
         }
-        self.order = order
         self.starts = starts
         self.service = service
         self.time = time
         self.from = from
         self.provider = organised ? provider : service
+        self.organised = organised
         shape = log.shape
     }
 
     public var patients: Int { starts.count - 1 }
-
-    /// Patient `p`'s rows in order.
-    public func rows(_ p: Int) -> ArraySlice<Int32> { order[starts[p]..<starts[p + 1]] }
+    /// Rows in all.
+    public var rows: Int { service.count }
 }
 
 /// One step of a journey: a transition from → to, with its wait in nanoseconds when it has one.

@@ -23,16 +23,21 @@ extension Discovery {
     /// column, a matched service keeps the design's organisation and the others are run by
     /// `unrecorded`.
     public func observedPathway(log: RecordLog, design: Pathway? = nil, disclosure: Disclosure = .exact) -> Pathway {
+        observedPathway(
+            serviceNames: log.serviceNames, organisationNames: log.organisationNames,
+            organisationRows: Self.organisationRows(log), design: design, disclosure: disclosure)
+    }
+
+    /// How many of the log's rows name each (service, organisation) pair: all that the observed
+    /// pathway needs of the rows besides the discovery. Empty without an organisation column.
+    public static func organisationRows(_ log: RecordLog) -> [(service: Int32, organisation: Int32, rows: Int)] {
         var tally: [UInt64: Int] = [:]
         for row in 0..<log.organisation.count {
             tally[UInt64(UInt32(log.service[row])) << 32 | UInt64(UInt32(log.organisation[row])), default: 0] += 1
         }
-        return observedPathway(
-            serviceNames: log.serviceNames, organisationNames: log.organisationNames,
-            organisationRows: tally.map {
-                (Int32(truncatingIfNeeded: $0.key >> 32), Int32(truncatingIfNeeded: $0.key & 0xFFFF_FFFF), $0.value)
-            },
-            design: design, disclosure: disclosure)
+        return tally.map {
+            (Int32(truncatingIfNeeded: $0.key >> 32), Int32(truncatingIfNeeded: $0.key & 0xFFFF_FFFF), $0.value)
+        }
     }
 
     /// The observed pathway from the services' names (as the routes' and services' indices

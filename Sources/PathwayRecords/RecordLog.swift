@@ -36,12 +36,15 @@ public struct RecordOptions: Sendable, Equatable {
     }
 }
 
-/// A records file read into columns: one entry per row in each array, patients, services and
-/// organisations named once each (interned), in the order first seen.
+/// A records file read into columns: one entry per row in each array, services and
+/// organisations named once each (interned), in the order first seen, and patients numbered in
+/// that order. Patients are counted, not named: no figure names a patient, and the names of
+/// 25 million patients (10^8 rows) would hold 400 MB for nothing.
 public struct RecordLog: Sendable, Equatable {
     public var file: String
     public var shape: RecordShape
-    public var patientNames: [String] = []
+    /// How many distinct patients the rows name; `patient` numbers them from 0.
+    public var patientCount = 0
     public var serviceNames: [String] = []
     public var organisationNames: [String] = []
     /// Per row: the patient.

@@ -45,7 +45,7 @@ enum XESReader {
                 "no events: expected <trace> elements holding <event> elements")
         }
         var log = reader.log
-        log.patientNames = reader.patients.names
+        log.patientCount = reader.patients.names.count
         log.serviceNames = reader.services.names
         log.organisationNames = reader.organisations.names
         return log

@@ -10,6 +10,10 @@
 //     (wall and CPU seconds, resident memory); with --command, the phases of
 //     `pathway metrics --json FOLDER` as it runs them, on both cores.
 //
+//   swift run -c release pathway-bench records FILE
+//     the phases of `pathway discover --json FILE` as it runs them (read, journeys, discovery,
+//     JSON): wall and CPU seconds, resident and peak resident memory after each.
+//
 //   swift run -c release pathway-bench render [SIZE...] [--layout L] [--time-limit S] [--runs N]
 //     times `pathway render` to SVG (the tool built beside this one, a process per run, as a
 //     user runs it) on seeded pathway-like networks of each size (default 100 1000 5000),
@@ -19,11 +23,12 @@ import Foundation
 import GraphvizRenderer
 import PathwayCore
 import PathwayDrawing
+import PathwayRecords
 import PathwayReports
 
-func residentKilobytes() -> Int {
+func residentKilobytes(_ field: String = "VmRSS:") -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
     }
     return -1
@@ -113,12 +118,42 @@ case "phases":
     _ = metrics.jsonBytes()
     lap("json written directly")
     print("\(bytes.count) bytes of JSON")
+case "records":
+    // Where the time and memory of `pathway discover --json FILE` go, phase by phase.
+    guard let file = arguments.dropFirst().first else {
+        print("usage: pathway-bench records FILE")
+        exit(64)
+    }
+    var clock = Date()
+    var cpu = cpuSeconds()
+    print("phase            wall s     cpu s  resident KiB  peak KiB")
+    func lap(_ name: String) {
+        let now = cpuSeconds()
+        print(
+            name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(
+                    format: " %8.3f  %8.3f  %12d  %8d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes(),
+                    residentKilobytes("VmHWM:")))
+        clock = Date()
+        cpu = now
+    }
+    var log = try RecordFiles.load(file)
+    lap("read")
+    let journeys = PatientJourneys(log)
+    // As `discover` does: the journeys hold the rows from here.
+    (log.patient, log.service, log.from, log.organisation, log.time) = ([], [], [], [], [])
+    lap("journeys")
+    let discovery = Discovery(log, journeys: journeys)
+    lap("discovery")
+    let bytes = discovery.json(variants: 20, disclosure: .exact).serializedBytes()
+    lap("json")
+    print("\(journeys.rows) rows, \(bytes.count) bytes of JSON")
 case "render":
     try renderBenchmark(Array(arguments.dropFirst()))
 default:
     print(
         "usage: pathway-bench render-loop [COUNT] [FILE] [--in-process] | phases FOLDER [--command]"
-            + " | render [SIZE...] [--layout L] [--time-limit S] [--runs N]")
+            + " | records FILE | render [SIZE...] [--layout L] [--time-limit S] [--runs N]")
     exit(64)
 }
 

@@ -97,12 +97,22 @@ struct Discovered {
         }
         guard let records else { throw ValidationError("name a records file, or give --aggregates DIR") }
         let progress = terminalProgress()
-        let log = try columns.load(records, progress: progress)
+        var log = try columns.load(records, progress: progress)
         progress?.update("ordering and measuring journeys", rows: log.count)
-        let discovery = Discovery(log)
+        let journeys = PatientJourneys(log)
+        let organisationRows = Discovery.organisationRows(log)
+        // The journeys hold the rows from here: the log's own columns go (1.6 GB at 10^8 rows).
+        (log.patient, log.service, log.from, log.organisation, log.time) = ([], [], [], [], [])
+        let discovery = Discovery(log, journeys: journeys)
         progress?.finish()
+        let (serviceNames, organisationNames) = (log.serviceNames, log.organisationNames)
         return Discovered(
-            discovery: discovery, observed: { discovery.observedPathway(log: log, design: $0, disclosure: $1) },
+            discovery: discovery,
+            observed: {
+                discovery.observedPathway(
+                    serviceNames: serviceNames, organisationNames: organisationNames,
+                    organisationRows: organisationRows, design: $0, disclosure: $1)
+            },
             input: records)
     }
 }
