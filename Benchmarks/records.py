@@ -127,6 +127,11 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.folder, exist_ok=True)
     tools = args.tools.split(",")
+    import importlib.util
+    missing = [t for t in tools if t != "pathway" and importlib.util.find_spec(t) is None]
+    if missing:
+        raise SystemExit(f"not installed: {', '.join(missing)}; pip install {' '.join(missing)},"
+                         " or leave them out with --tools")
     if not os.path.exists(TOOL):
         raise SystemExit("build the tool first: swift build -c release --product pathway")
     sql = os.path.join(args.folder, "discover.sql")

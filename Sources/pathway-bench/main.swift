@@ -7,7 +7,7 @@
 //
 //   swift run -c release pathway-bench phases FOLDER [--command]
 //     reads the CSV pair in FOLDER into columns and times each search of the metrics alone
-//     (wall and CPU seconds, resident memory); with --command, the phases of
+//     (wall and CPU seconds, resident and peak resident memory); with --command, the phases of
 //     `pathway metrics --json FOLDER` as it runs them, on both cores.
 //
 //   swift run -c release pathway-bench records FILE
@@ -68,13 +68,14 @@ case "phases":
     let folder = arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "/tmp/net-100k"
     var clock = Date()
     var cpu = cpuSeconds()
-    print("phase                      wall s     cpu s  resident KiB")
+    print("phase                      wall s     cpu s  resident KiB  peak KiB")
     func lap(_ name: String) {
         let now = cpuSeconds()
         print(
             name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: " %8.3f  %8.3f  %12d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes())
-        )
+                + String(
+                    format: " %8.3f  %8.3f  %12d  %8d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes(),
+                    residentKilobytes("VmHWM:")))
         clock = Date()
         cpu = now
     }

@@ -17,7 +17,7 @@ import Testing
             "PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "PathwayRecords", "ArgumentParser",
             "CMalloc",
         ],
-        "pathway-bench": ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing"],
+        "pathway-bench": ["PathwayCore", "PathwayReports", "GraphvizRenderer", "PathwayDrawing", "PathwayRecords"],
     ]
     static let toolchain: Set<String> = ["Foundation", "FoundationXML", "Dispatch", "Glibc", "Darwin"]
 

@@ -77,51 +77,67 @@ public struct DominatorTree: Sendable {
         vertexOf.removeLast(n + 1 - numbered)
         parent.removeLast(n + 1 - numbered)
         let count = vertexOf.count
+        // Each vertex's predecessors by depth-first number, in depth-first order, and whether it
+        // is an entry: gathered in one pass whose scattered reads do not wait on one another,
+        // so that the semidominator pass below reads them in order.
+        var predecessorStart = [Int32](repeating: 0, count: count + 1)
+        var predecessors = [Int32]()
+        predecessors.reserveCapacity(graph.sources.count)
+        var entryAt = [Bool](repeating: false, count: count)
+        graph.reverseOffsets.withUnsafeBufferPointer { reverseOffsets in
+            graph.sources.withUnsafeBufferPointer { sources in
+                number.withUnsafeBufferPointer { number in
+                    for i in 1..<max(1, count) {
+                        let w = Int(vertexOf[i])
+                        entryAt[i] = graph.isEntry[w]
+                        for k in reverseOffsets[w]..<reverseOffsets[w + 1] {
+                            let u = number[Int(sources[k])]
+                            if u >= 0 { predecessors.append(u) }
+                        }
+                        predecessorStart[i + 1] = Int32(predecessors.count)
+                    }
+                }
+            }
+        }
         var idom = parent
         var semi = [Int32](0..<Int32(count))
-        var label = semi
-        semi.withUnsafeMutableBufferPointer { semi in
-            label.withUnsafeMutableBufferPointer { label in
-                parent.withUnsafeMutableBufferPointer { ancestor in
-                    number.withUnsafeBufferPointer { number in
-                        graph.reverseOffsets.withUnsafeBufferPointer { reverseOffsets in
-                            graph.sources.withUnsafeBufferPointer { sources in
-                                var path: [Int32] = []
-                                // The vertex of least semidominator on the compressed path
-                                // from `v` up to the linked forest's root; vertices numbered
-                                // from `linked` up are linked.
-                                func eval(_ v: Int32, _ linked: Int32) -> Int32 {
-                                    if ancestor[Int(v)] < linked { return label[Int(v)] }
-                                    var x = v
-                                    repeat {
-                                        path.append(x)
-                                        x = ancestor[Int(x)]
-                                    } while ancestor[Int(x)] >= linked
-                                    var p = x
-                                    var pLabel = label[Int(p)]
-                                    while let y = path.popLast() {
-                                        ancestor[Int(y)] = ancestor[Int(p)]
-                                        if semi[Int(pLabel)] < semi[Int(label[Int(y)])] {
-                                            label[Int(y)] = pLabel
-                                        } else {
-                                            pLabel = label[Int(y)]
-                                        }
-                                        p = y
-                                    }
-                                    return label[Int(v)]
-                                }
-                                for i in stride(from: count - 1, through: 1, by: -1) {
-                                    let w = Int(vertexOf[i])
-                                    var s = graph.isEntry[w] ? 0 : ancestor[i]
-                                    for k in reverseOffsets[w]..<reverseOffsets[w + 1] {
-                                        let u = number[Int(sources[k])]
-                                        if u < 0 { continue }
-                                        let candidate = semi[Int(eval(u, Int32(i + 1)))]
-                                        if candidate < s { s = candidate }
-                                    }
-                                    semi[i] = s
-                                }
+        // The linked forest, a vertex's two words side by side: its ancestor, and the least
+        // semidominator on its compressed path up to the forest's root (the semidominator of
+        // Lengauer and Tarjan's `label`, which is all the label is read for).
+        var link = [SIMD2<Int32>](repeating: .zero, count: count)
+        for i in 0..<count { link[i] = SIMD2(parent[i], Int32(i)) }
+        link.withUnsafeMutableBufferPointer { link in
+            semi.withUnsafeMutableBufferPointer { semi in
+                predecessorStart.withUnsafeBufferPointer { predecessorStart in
+                    predecessors.withUnsafeBufferPointer { predecessors in
+                        var path: [Int32] = []
+                        // The least semidominator on the compressed path from `v` up to the
+                        // linked forest's root; vertices numbered from `linked` up are linked.
+                        func eval(_ v: Int32, _ linked: Int32) -> Int32 {
+                            if link[Int(v)].x < linked { return link[Int(v)].y }
+                            var x = v
+                            repeat {
+                                path.append(x)
+                                x = link[Int(x)].x
+                            } while link[Int(x)].x >= linked
+                            var p = link[Int(x)]
+                            while let y = path.popLast() {
+                                var node = link[Int(y)]
+                                node.x = p.x
+                                if p.y < node.y { node.y = p.y }
+                                link[Int(y)] = node
+                                p = node
                             }
+                            return link[Int(v)].y
+                        }
+                        for i in stride(from: count - 1, through: 1, by: -1) {
+                            var s = entryAt[i] ? 0 : link[i].x
+                            for k in Int(predecessorStart[i])..<Int(predecessorStart[i + 1]) {
+                                let candidate = eval(predecessors[k], Int32(i + 1))
+                                if candidate < s { s = candidate }
+                            }
+                            semi[i] = s
+                            link[i].y = s
                         }
                     }
                 }
