@@ -91,6 +91,8 @@ struct ByteSource {
         fd = -1
     }
 
+    private static let zeros = [UInt8](repeating: 0, count: DelimitedRecordReader.chunk)
+
     /// Reads another chunk, first dropping what was consumed; false at the end of the file.
     mutating func more() throws(PathwayLoadError) -> Bool {
         if ended { return false }
@@ -99,7 +101,9 @@ struct ByteSource {
             start = 0
         }
         let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: DelimitedRecordReader.chunk))
+        // Room for the read, copied from a chunk of zeros: appending a repeated element goes
+        // element by element in a build without optimisation (a fifth of a second a chunk).
+        buffer.append(contentsOf: Self.zeros)
         while true {
             let got = buffer.withUnsafeMutableBytes {
                 systemRead(fd, $0.baseAddress! + old, DelimitedRecordReader.chunk)

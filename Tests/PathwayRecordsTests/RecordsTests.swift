@@ -91,6 +91,52 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
     /// lines the fast reader hands over (quoted fields, CRLF, spaces to trim, blank lines,
     /// UTF-8) scattered so that some straddle a window's end: the log is the thorough
     /// reader's, row for row; a bad time deep in the file gets the same message from both.
+    /// The fast reader steps over plain bytes eight at a time: a byte it must not take (a
+    /// quote, a lone carriage return, a tab or space to trim, UTF-8, a stray delimiter) is
+    /// found at every place in a word and in every field, and the log or the messages are the
+    /// thorough reader's.
+    @Test func aByteTheFastReaderMustNotTakeIsFoundAtEveryPlaceInAWord() throws {
+        func read(_ bytes: [UInt8], thorough: Bool) -> Result<RecordLog, PathwayLoadError> {
+            Result { () throws(PathwayLoadError) in
+                try DelimitedRecordReader.load(bytes: bytes, file: "case.csv", thorough: thorough)
+            }
+        }
+        let odd: [[UInt8]] = [[0x22], [0x0D], [0x09], [0x20], [0xC3, 0xA9], [0x2C], [0x3B]]
+        var cases = 0
+        for bytes in odd {
+            for field in 0..<3 {
+                for place in 0..<20 {
+                    var lines = ["patient,service,time"]
+                    // Lines of every length before the odd one, so that it falls at every
+                    // offset from a word's start.
+                    for k in 0..<9 {
+                        lines.append("p\(String(repeating: "1", count: k)),s1,2024-01-0\(k + 1)T08:00:00")
+                    }
+                    var fields = [
+                        "patient\(String(repeating: "x", count: 14))", "service\(String(repeating: "y", count: 12))",
+                        "2024-02-03T04:05:06",
+                    ]
+                    var chars = Array(fields[field].utf8)
+                    chars.insert(contentsOf: bytes, at: min(place, chars.count))
+                    fields[field] = String(decoding: chars, as: UTF8.self)
+                    lines.append(fields.joined(separator: ","))
+                    lines.append("p1,s2,2024-03-01T00:00:00")
+                    let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+                    let (fast, thorough) = (read(text, thorough: false), read(text, thorough: true))
+                    switch (fast, thorough) {
+                    case (.success(let a), .success(let b)): #expect(a == b, "\(bytes) in field \(field) at \(place)")
+                    case (.failure(let a), .failure(let b)):
+                        #expect(a.problems == b.problems, "\(bytes) in field \(field) at \(place)")
+                    default:
+                        Issue.record("\(bytes) in field \(field) at \(place): one reader failed, the other did not")
+                    }
+                    cases += 1
+                }
+            }
+        }
+        #expect(cases == 7 * 3 * 20)
+    }
+
     @Test func theFastReaderReadsAsTheThoroughOneDoes() throws {
         var random = RecordsFuzzTests.SplitMix64(state: 5)
         var text = "patient,service,time\n"
