@@ -358,6 +358,8 @@ struct ServiceColumns {
     /// Each eligibility word, in order of first mention, with the services that require it.
     var eligibilityWords: [String] = []
     var requirers: [[Int32]] = []
+    /// What the slots read ahead held, kept so that the reads are not optimised away.
+    var readAhead: UInt64 = 0
 
     private static let known = [
         "id", "name", "organisation", "sector", "entry", "terminal", "functions", "capacity", "replaces",
@@ -386,8 +388,10 @@ struct ServiceColumns {
         let nameColumn = Self.known.firstIndex(of: "name")!
         var rowWords: [Int32] = []
         var rowEligibility: [Int32] = []
+        var sink: UInt64 = 0
         while csv.startRecord() {
             var id: Range<Int>?
+            var idHash: UInt64 = 0
             var org: Range<Int>?
             var sector = -1
             var entry = false
@@ -397,7 +401,12 @@ struct ServiceColumns {
             rowEligibility.removeAll(keepingCapacity: true)
             let plain = csv.readRecord(columns: columns, freeText: nameColumn) { column, range in
                 switch column {
-                case 0: id = range
+                case 0:
+                    // The id's slot is read now, so that its cache miss is on its way while
+                    // the rest of the row is read (a table of a million ids).
+                    id = range
+                    idHash = IDTable.hash(UnsafeBufferPointer(rebasing: bytes[range]))
+                    sink &+= ids.slotWord(hash: idHash)
                 case 2: org = range
                 case 3:
                     let text = UnsafeBufferPointer(rebasing: bytes[range])
@@ -430,7 +439,7 @@ struct ServiceColumns {
             guard plain else { return nil }
             guard let id, csv.isID(id), let org, csv.isID(org), sector >= 0 else { return nil }
             let v = ids.count
-            guard ids.insert(UnsafeBufferPointer(rebasing: bytes[id])).inserted else { return nil }
+            guard ids.insert(UnsafeBufferPointer(rebasing: bytes[id]), hash: idHash).inserted else { return nil }
             let (o, added) = organisations.insert(UnsafeBufferPointer(rebasing: bytes[org]))
             if added {
                 organisationSector.append(UInt8(sector))
@@ -451,6 +460,7 @@ struct ServiceColumns {
             }
         }
         guard !ids.isEmpty else { return nil }
+        readAhead = sink
         functionWords = Array(words)
         eligibilityWords = Array(eligibilityTable)
     }
