@@ -69,17 +69,7 @@ enum LayoutSearch {
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, rest.count))) { lane in
             var k = lane
             while k < rest.count && !results.outOfTime {
-                var bounded = worker
-                bounded.timeout = worker.timeout - Date().timeIntervalSince(start)
-                do throws(GraphvizError) {
-                    guard bounded.timeout > 0 else {
-                        throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout)
-                    }
-                    results.set(k, try lay(diagram, rest[k], worker: bounded))
-                } catch {
-                    // A layout Graphviz refuses is left out; one out of time ends the search.
-                    if error.timeLimit != nil { results.ranOut() }
-                }
+                lay(diagram, rest[k], worker: worker, start: start, into: results, at: k)
                 k += 2
             }
         }
@@ -138,16 +128,7 @@ enum LayoutSearch {
             let results = Results(count: 2)
             let pair = tries
             DispatchQueue.concurrentPerform(iterations: 2) { k in
-                var bounded = worker
-                bounded.timeout = worker.timeout - Date().timeIntervalSince(start)
-                do throws(GraphvizError) {
-                    guard bounded.timeout > 0 else {
-                        throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout)
-                    }
-                    results.set(k, try lay(diagram, pair[k], worker: bounded))
-                } catch {
-                    if error.timeLimit != nil { results.ranOut() }
-                }
+                lay(diagram, pair[k], worker: worker, start: start, into: results, at: k)
             }
             if results.outOfTime { throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout) }
             let laid = results.all()
@@ -159,6 +140,22 @@ enum LayoutSearch {
             }
         }
         return best
+    }
+
+    /// Lays out `options` in what is left of the worker's time limit, counted from `start`, into
+    /// `results` at `k`. A layout Graphviz refuses is left out; one out of time marks the
+    /// search out of time, which ends it.
+    fileprivate static func lay(
+        _ diagram: Diagram, _ options: DOTOptions, worker: RenderWorker, start: Date, into results: Results, at k: Int
+    ) {
+        var bounded = worker
+        bounded.timeout = worker.timeout - Date().timeIntervalSince(start)
+        do throws(GraphvizError) {
+            guard bounded.timeout > 0 else { throw RenderWorker.timeLimitError(engine: .dot, limit: worker.timeout) }
+            results.set(k, try lay(diagram, options, worker: bounded))
+        } catch {
+            if error.timeLimit != nil { results.ranOut() }
+        }
     }
 
     static func better(_ a: Candidate, than b: Candidate) -> Bool {

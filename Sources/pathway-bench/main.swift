@@ -42,6 +42,32 @@ func cpuSeconds() -> Double {
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
+/// A line for each phase: its wall and CPU seconds since the last, and the resident and peak
+/// resident memory after it.
+struct Laps {
+    let width: Int
+    var clock = Date()
+    var cpu = cpuSeconds()
+
+    init(width: Int) {
+        self.width = width
+        print(
+            "phase".padding(toLength: width, withPad: " ", startingAt: 0)
+                + "   wall s     cpu s  resident KiB  peak KiB")
+    }
+
+    mutating func lap(_ name: String) {
+        let now = cpuSeconds()
+        print(
+            name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(
+                    format: " %8.3f  %8.3f  %12d  %8d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes(),
+                    residentKilobytes("VmHWM:")))
+        clock = Date()
+        cpu = now
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "render-loop":
@@ -66,19 +92,8 @@ case "render-loop":
 case "phases":
     // Where the time goes on one network: load, graph, then each metric in turn.
     let folder = arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "/tmp/net-100k"
-    var clock = Date()
-    var cpu = cpuSeconds()
-    print("phase                      wall s     cpu s  resident KiB  peak KiB")
-    func lap(_ name: String) {
-        let now = cpuSeconds()
-        print(
-            name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(
-                    format: " %8.3f  %8.3f  %12d  %8d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes(),
-                    residentKilobytes("VmHWM:")))
-        clock = Date()
-        cpu = now
-    }
+    var laps = Laps(width: 24)
+    func lap(_ name: String) { laps.lap(name) }
     if arguments.contains("--command") {
         // Exactly what `pathway metrics --json FOLDER` does, phase by phase.
         let network = try PathwayFiles.loadNetwork(folder)
@@ -125,19 +140,8 @@ case "records":
         print("usage: pathway-bench records FILE")
         exit(64)
     }
-    var clock = Date()
-    var cpu = cpuSeconds()
-    print("phase            wall s     cpu s  resident KiB  peak KiB")
-    func lap(_ name: String) {
-        let now = cpuSeconds()
-        print(
-            name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + String(
-                    format: " %8.3f  %8.3f  %12d  %8d", Date().timeIntervalSince(clock), now - cpu, residentKilobytes(),
-                    residentKilobytes("VmHWM:")))
-        clock = Date()
-        cpu = now
-    }
+    var laps = Laps(width: 14)
+    func lap(_ name: String) { laps.lap(name) }
     var log = try RecordFiles.load(file)
     lap("read")
     let journeys = PatientJourneys(log)
