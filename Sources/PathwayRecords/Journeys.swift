@@ -8,7 +8,8 @@ public struct PatientJourneys: Sendable {
     /// memory in order, not a row scattered across the file at a time (at 10^7 rows, the cost
     /// was the cache misses): the service reached (or `to`), the time, the `from` (referral
     /// rows) and the provider (the organisation when the log has one, else the service). The
-    /// rows' numbers are not kept: ties of time keep file order because the sort is stable.
+    /// rows' numbers are not kept: a patient's rows are in file order before they are sorted,
+    /// and the sort breaks ties of time by place, so file order holds.
     let service: [Int32]
     let time: [Int64]
     let from: [Int32]
