@@ -44,8 +44,8 @@ extension Discovery {
         }
         let bits = max(1, Int.bitWidth - ranks.count.leadingZeroBitCount)
         let packed = 64 / bits
-        var keyed = [(key: UInt64, patient: Int32)]()
-        keyed.reserveCapacity(journeys.patients)
+        var keys = [UInt64](repeating: 0, count: journeys.patients)
+        var order = [Int32](repeating: 0, count: journeys.patients)
         for p in 0..<journeys.patients {
             var key: UInt64 = 0
             let lo = pathStart[p]
@@ -53,26 +53,77 @@ extension Discovery {
             for i in 0..<packed {
                 key = key << bits | (i < length ? UInt64(ranks[Int(paths[lo + i])] + 1) : 0)
             }
-            keyed.append((key, Int32(p)))
+            keys[p] = key
+            order[p] = Int32(p)
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : pathLess(Int($0.patient), Int($1.patient)) }
+        // By key (a stable radix sort), then, where keys tie and a path is longer than the
+        // key holds, by the rest of the path; patients of one path stay in file order.
+        Self.radixSort(&keys, carrying: &order)
+        var runStart = 0
+        while runStart < order.count {
+            var runEnd = runStart + 1
+            var long = pathStart[Int(order[runStart]) + 1] - pathStart[Int(order[runStart])] > packed
+            while runEnd < order.count && keys[runEnd] == keys[runStart] {
+                long = long || pathStart[Int(order[runEnd]) + 1] - pathStart[Int(order[runEnd])] > packed
+                runEnd += 1
+            }
+            if long && runEnd - runStart > 1 { order[runStart..<runEnd].sort { pathLess(Int($0), Int($1)) } }
+            runStart = runEnd
+        }
         var groups: [(patient: Int, count: Int)] = []
-        var lastKey: UInt64 = 0
-        for (key, patient) in keyed {
+        for (k, patient) in order.enumerated() {
             let p = Int(patient)
-            if let last = groups.last, key == lastKey, samePath(last.patient, p) {
+            if let last = groups.last, keys[k] == keys[k - 1], samePath(last.patient, p) {
                 groups[groups.count - 1].count += 1
             } else {
                 groups.append((p, 1))
             }
-            lastKey = key
         }
-        let ordered = groups.indices.sorted {
-            groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1
+        // Most patients first, ties in path order: a counting sort by count, stable.
+        let most = groups.map(\.count).max() ?? 0
+        var place = [Int](repeating: 0, count: most + 2)
+        for group in groups { place[most - group.count + 1] += 1 }
+        for c in 0...most { place[c + 1] += place[c] }
+        var ordered = [Int](repeating: 0, count: groups.count)
+        for (k, group) in groups.enumerated() {
+            ordered[place[most - group.count]] = k
+            place[most - group.count] += 1
         }
         return VariantList(
             paths: paths, starts: pathStart, representative: ordered.map { Int32(groups[$0].patient) },
             patients: ordered.map { groups[$0].count }, names: names)
+    }
+}
+
+extension Discovery {
+    /// Sorts `keys` ascending, moving `values` with them, stably: sixteen bits a pass, a pass
+    /// skipped when every key has the same digit there.
+    static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32]) {
+        let n = keys.count
+        if n < 2 { return }
+        var otherKeys = [UInt64](repeating: 0, count: n)
+        var otherValues = [Int32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for pass in 0..<4 {
+            let shift = UInt64(16 * pass)
+            for k in counts.indices { counts[k] = 0 }
+            for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
+            if counts.contains(n) { continue }
+            var total = 0
+            for k in counts.indices {
+                let c = counts[k]
+                counts[k] = total
+                total += c
+            }
+            for i in 0..<n {
+                let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0xFFFF
+                otherKeys[counts[digit]] = keys[i]
+                otherValues[counts[digit]] = values[i]
+                counts[digit] += 1
+            }
+            swap(&keys, &otherKeys)
+            swap(&values, &otherValues)
+        }
     }
 }
 
