@@ -317,6 +317,22 @@ public enum Statistics {
         return Discovery.Summary(mean: mean(sorted), median: median(sorted: sorted))
     }
 
+    /// Where each key goes in one pass of a radix sort on the sixteen bits at `shift`: `counts`
+    /// becomes each digit's first place. False when every key has the same digit there, so
+    /// that nothing would move.
+    static func places(of keys: [UInt64], shift: UInt64, in counts: inout [Int]) -> Bool {
+        for k in counts.indices { counts[k] = 0 }
+        for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
+        if counts.contains(keys.count) { return false }
+        var total = 0
+        for k in counts.indices {
+            let c = counts[k]
+            counts[k] = total
+            total += c
+        }
+        return true
+    }
+
     /// `values.sorted()`, for values without NaN: a radix sort on the bits (ordered as the
     /// numbers are) for long arrays, sixteen bits a pass; at 10^7 rows there are millions of
     /// patients' figures to sort, four times over.
@@ -332,15 +348,7 @@ public enum Statistics {
         var counts = [Int](repeating: 0, count: 1 << 16)
         for pass in 0..<4 {
             let shift = UInt64(16 * pass)
-            for k in counts.indices { counts[k] = 0 }
-            for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
-            if counts.contains(n) { continue }  // every key has this digit: nothing moves
-            var total = 0
-            for k in counts.indices {
-                let c = counts[k]
-                counts[k] = total
-                total += c
-            }
+            guard places(of: keys, shift: shift, in: &counts) else { continue }
             for key in keys {
                 let digit = Int(truncatingIfNeeded: key >> shift) & 0xFFFF
                 other[counts[digit]] = key

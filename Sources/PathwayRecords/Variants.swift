@@ -106,15 +106,7 @@ extension Discovery {
         var counts = [Int](repeating: 0, count: 1 << 16)
         for pass in 0..<4 {
             let shift = UInt64(16 * pass)
-            for k in counts.indices { counts[k] = 0 }
-            for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
-            if counts.contains(n) { continue }
-            var total = 0
-            for k in counts.indices {
-                let c = counts[k]
-                counts[k] = total
-                total += c
-            }
+            guard Statistics.places(of: keys, shift: shift, in: &counts) else { continue }
             for i in 0..<n {
                 let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0xFFFF
                 otherKeys[counts[digit]] = keys[i]
