@@ -98,7 +98,7 @@ extension DelimitedReader {
                 }
                 var sink: UInt64 = 0
                 for j in 0..<lines {
-                    hashes[j] = IDTable.hashOf(value(j, patientColumn))
+                    hashes[j] = IDTable.hash(value(j, patientColumn))
                     sink &+= patients.slotWord(hash: hashes[j])
                 }
                 for j in 0..<lines {

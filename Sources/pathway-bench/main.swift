@@ -146,7 +146,7 @@ case "records":
     lap("read")
     let journeys = PatientJourneys(log)
     // As `discover` does: the journeys hold the rows from here.
-    (log.patient, log.service, log.from, log.organisation, log.time) = ([], [], [], [], [])
+    log.dropRows()
     lap("journeys")
     let discovery = Discovery(log, journeys: journeys)
     lap("discovery")

@@ -102,7 +102,7 @@ struct Discovered {
         let journeys = PatientJourneys(log)
         let organisationRows = Discovery.organisationRows(log)
         // The journeys hold the rows from here: the log's own columns go (1.6 GB at 10^8 rows).
-        (log.patient, log.service, log.from, log.organisation, log.time) = ([], [], [], [], [])
+        log.dropRows()
         let discovery = Discovery(log, journeys: journeys)
         progress?.finish()
         let (serviceNames, organisationNames) = (log.serviceNames, log.organisationNames)

@@ -99,11 +99,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
         insert(key, hash: Self.hash(key))
     }
 
-    /// The hash that ``insert(_:hash:)`` and ``slotWord(hash:)`` take.
-    @inline(__always)
-    public static func hashOf(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(key) }
-
-    /// ``insert(_:)`` with the key's ``hashOf(_:)`` worked out already (so that a batch of
+    /// ``insert(_:)`` with the key's ``hash(_:)`` worked out already (so that a batch of
     /// keys can have their slots read ahead with ``slotWord(hash:)``).
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int, inserted: Bool) {
@@ -184,9 +180,10 @@ public struct IDTable: RandomAccessCollection, Sendable {
     private static let seed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     /// A fast hash of a short byte string: eight bytes at a time (the last eight read again,
-    /// overlapping, rather than byte by byte), multiplied and folded.
+    /// overlapping, rather than byte by byte), multiplied and folded: the hash that
+    /// ``insert(_:hash:)`` and ``slotWord(hash:)`` take.
     @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
         let n = key.count
         var h = seed ^ UInt64(n) &* multiplier
