@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMalloc
 import Foundation
 import PathwayCore
 import PathwayReports
@@ -49,7 +48,7 @@ extension PathwayCommand {
             switch output.chosen {
             case .json:
                 // Only the numbers: read the pathway as columns, which is fastest.
-                keepFreedMemory()
+                useLargeHeap()
                 let network: PathwayNetwork
                 do {
                     network = try PathwayFiles.loadNetwork(path).adding(profiles: profiles)
@@ -73,14 +72,4 @@ extension PathwayCommand {
             }
         }
     }
-}
-
-/// Large arrays come and go while a network is measured; by default each is mapped from the
-/// kernel and handed back when freed, so every one costs page faults and zeroing again. Keep
-/// freed memory in the process for the next array instead.
-func keepFreedMemory() {
-    #if os(Linux)
-        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
-    #endif
 }
