@@ -158,6 +158,14 @@ private struct PlainCSV {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
+    /// Whether each byte may be in an id (`[a-z0-9-]`): a table made once, for the process.
+    nonisolated(unsafe) private static let idBytes: UnsafePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for b in 0..<256 { table[b] = Byte.isLowerAlnum(UInt8(b)) || b == Int(Byte.dash) }
+        return UnsafePointer(table)
+    }()
+    private let isIDByte = PlainCSV.idBytes
+
     var atEnd: Bool { index >= bytes.count }
 
     /// Skips blank lines; false at the end of the file.
@@ -178,6 +186,29 @@ private struct PlainCSV {
             index += 1
         }
         return start..<index
+    }
+
+    /// The next field if it is empty or an id's bytes (`[a-z0-9-]`) up to a comma or the end
+    /// of the record; nil for anything else (the thorough reader says what), found in the same
+    /// pass that finds the field's end.
+    @inline(__always)
+    mutating func idField() -> Range<Int>? {
+        let start = index
+        let n = bytes.count
+        while index < n && isIDByte[Int(bytes[index])] { index += 1 }
+        if index < n {
+            let b = bytes[index]
+            guard b == Byte.comma || b == Byte.newline || b == Byte.cr else { return nil }
+        }
+        return start..<index
+    }
+
+    /// A route's kind as the format spells it (empty is formal), nil for anything else.
+    func kind(_ range: Range<Int>) -> RouteKind? {
+        let text = UnsafeBufferPointer(rebasing: bytes[range])
+        if text.isEmpty || text.elementsEqual("formal".utf8) { return .formal }
+        if text.elementsEqual("informal".utf8) { return .informal }
+        return nil
     }
 
     /// Steps over the next field, which may be quoted.
@@ -280,23 +311,32 @@ private struct PlainCSV {
         return true
     }
 
-    /// true or false as the format spells them (`true`, `True`, `TRUE`), `.some(nil)` when
-    /// empty, nil for anything else.
+    /// true or false as the format spells them (`true`, `True`, `TRUE`, `false`, `False`,
+    /// `FALSE`), `.some(nil)` when empty, nil for anything else. Four bytes are compared as
+    /// one word (little-endian: `true` is 0x65757274).
     func bool(_ range: Range<Int>) -> Bool?? {
-        if range.isEmpty { return .some(nil) }
-        let text = UnsafeBufferPointer(rebasing: bytes[range])
-        if Self.matches(text, Self.trueSpellings) { return true }
-        if Self.matches(text, Self.falseSpellings) { return false }
-        return nil
+        let n = range.count
+        if n == 0 { return .some(nil) }
+        guard n == 4 || n == 5 else { return nil }
+        let head = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound).loadUnaligned(as: UInt32.self)
+        if n == 4 { return head == 0x6575_7274 || head == 0x6575_7254 || head == 0x4555_5254 ? true : nil }
+        let end = bytes[range.upperBound - 1]
+        let isFalse =
+            (head == 0x736C_6166 && end == UInt8(ascii: "e")) || (head == 0x736C_6146 && end == UInt8(ascii: "e"))
+            || (head == 0x534C_4146 && end == UInt8(ascii: "E"))
+        return isFalse ? false : nil
     }
 
-    private static let trueSpellings: [[UInt8]] = ["true", "True", "TRUE"].map { Array($0.utf8) }
-    private static let falseSpellings: [[UInt8]] = ["false", "False", "FALSE"].map { Array($0.utf8) }
-
+    /// Whether two ranges hold the same bytes.
     @inline(__always)
-    static func matches(_ text: UnsafeBufferPointer<UInt8>, _ spellings: [[UInt8]]) -> Bool {
-        for spelling in spellings where matches(text, spelling) { return true }
-        return false
+    func equal(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        var j = 0
+        while j < a.count {
+            if bytes[a.lowerBound + j] != bytes[b.lowerBound + j] { return false }
+            j += 1
+        }
+        return true
     }
 
     @inline(__always)
@@ -385,68 +425,108 @@ struct ServiceColumns {
         var eligibilityTable = IDTable()
         // Reads field values; `csv` moves through the records.
         let fields = PlainCSV(bytes: bytes)
-        let nameColumn = Self.known.firstIndex(of: "name")!
         var rowWords: [Int32] = []
         var rowEligibility: [Int32] = []
+        // Ids wait in blocks: each block's slots are read together, so that their cache
+        // misses (a table of a million ids) overlap instead of following one another, and
+        // then the ids are added in file order.
         var sink: UInt64 = 0
+        let block = 32
+        var pending: [(id: Range<Int>, hash: UInt64)] = []
+        pending.reserveCapacity(block)
+        func addPending() -> Bool {
+            for item in pending { sink &+= ids.slotWord(hash: item.hash) }
+            for item in pending {
+                guard ids.insert(UnsafeBufferPointer(rebasing: bytes[item.id]), hash: item.hash).inserted else {
+                    return false
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            return true
+        }
+        let sectors = Self.sectors
+        // Rows of one organisation usually come together: the last row's organisation, and
+        // its sector's text, are kept to be matched as bytes before the table is asked.
+        var lastOrganisation = 0..<0
+        var lastSector = 0..<0
+        var last: (organisation: Int, sector: UInt8) = (-1, 0)
         while csv.startRecord() {
-            var id: Range<Int>?
-            var idHash: UInt64 = 0
-            var org: Range<Int>?
-            var sector = -1
+            var id = 0..<0
+            var org = 0..<0
+            var sector = 0..<0
             var entry = false
             var terminal = false
             var cap = -1
             rowWords.removeAll(keepingCapacity: true)
             rowEligibility.removeAll(keepingCapacity: true)
-            let plain = csv.readRecord(columns: columns, freeText: nameColumn) { column, range in
-                switch column {
+            for k in columns.indices {
+                switch columns[k] {
                 case 0:
-                    // The id's slot is read now, so that its cache miss is on its way while
-                    // the rest of the row is read (a table of a million ids).
+                    guard let range = csv.idField() else { return nil }
                     id = range
-                    idHash = IDTable.hash(UnsafeBufferPointer(rebasing: bytes[range]))
-                    sink &+= ids.slotWord(hash: idHash)
-                case 2: org = range
+                case 1: guard csv.skipField() else { return nil }
+                case 2:
+                    guard let range = csv.idField() else { return nil }
+                    org = range
                 case 3:
-                    let text = UnsafeBufferPointer(rebasing: bytes[range])
-                    guard let s = Self.sectors.firstIndex(where: { PlainCSV.matches(text, $0) }) else { return false }
-                    sector = s
+                    guard let range = csv.idField() else { return nil }
+                    sector = range
                 case 4:
-                    guard let value = fields.bool(range) else { return false }
+                    guard let range = csv.field(), let value = fields.bool(range) else { return nil }
                     entry = value ?? false
                 case 5:
-                    guard let value = fields.bool(range) else { return false }
+                    guard let range = csv.field(), let value = fields.bool(range) else { return nil }
                     terminal = value ?? false
                 case 6:
-                    return fields.forEachItem(range, valid: fields.isKebabWord) { item in
-                        let word = Int32(words.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
-                        if !rowWords.contains(word) { rowWords.append(word) }
-                    }
+                    guard let range = csv.field(),
+                        fields.forEachItem(
+                            range, valid: fields.isKebabWord,
+                            { item in
+                                let word = Int32(words.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
+                                if !rowWords.contains(word) { rowWords.append(word) }
+                            })
+                    else { return nil }
                 case 7:
-                    guard let value = fields.count(range) else { return false }
+                    guard let range = csv.field(), let value = fields.count(range) else { return nil }
                     cap = value
                 case 9:
-                    return fields.forEachItem(range, valid: fields.isKebabWord) { item in
-                        let word = Int32(eligibilityTable.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
-                        if !rowEligibility.contains(word) { rowEligibility.append(word) }
-                    }
+                    guard let range = csv.field(),
+                        fields.forEachItem(
+                            range, valid: fields.isKebabWord,
+                            { item in
+                                let word = Int32(
+                                    eligibilityTable.insert(UnsafeBufferPointer(rebasing: bytes[item])).position)
+                                if !rowEligibility.contains(word) { rowEligibility.append(word) }
+                            })
+                    else { return nil }
                 default:
-                    return fields.forEachItem(range, valid: fields.isID, { _ in })
+                    guard let range = csv.field(), fields.forEachItem(range, valid: fields.isID, { _ in }) else {
+                        return nil
+                    }
                 }
-                return true
+                guard csv.separator(after: k, of: columns.count) else { return nil }
             }
-            guard plain else { return nil }
-            guard let id, csv.isID(id), let org, csv.isID(org), sector >= 0 else { return nil }
-            let v = ids.count
-            guard ids.insert(UnsafeBufferPointer(rebasing: bytes[id]), hash: idHash).inserted else { return nil }
-            let (o, added) = organisations.insert(UnsafeBufferPointer(rebasing: bytes[org]))
-            if added {
-                organisationSector.append(UInt8(sector))
-            } else if organisationSector[o] != UInt8(sector) {
-                return nil
+            guard !id.isEmpty, !org.isEmpty else { return nil }
+            let v = organisation.count
+            pending.append((id, IDTable.hash(UnsafeBufferPointer(rebasing: bytes[id]))))
+            if pending.count == block { guard addPending() else { return nil } }
+            if last.organisation >= 0 && fields.equal(org, lastOrganisation) {
+                // The same organisation: its sector must be spelt as before.
+                guard fields.equal(sector, lastSector) else { return nil }
+            } else {
+                let text = UnsafeBufferPointer(rebasing: bytes[sector])
+                guard let s = sectors.firstIndex(where: { PlainCSV.matches(text, $0) }) else { return nil }
+                let (o, added) = organisations.insert(UnsafeBufferPointer(rebasing: bytes[org]))
+                if added {
+                    organisationSector.append(UInt8(s))
+                } else if organisationSector[o] != UInt8(s) {
+                    return nil
+                }
+                last = (o, UInt8(s))
+                lastOrganisation = org
+                lastSector = sector
             }
-            organisation.append(Int32(o))
+            organisation.append(Int32(last.organisation))
             isEntry.append(entry)
             isTerminal.append(terminal)
             capacity.append(cap)
@@ -459,7 +539,7 @@ struct ServiceColumns {
                 requirers[Int(word)].append(Int32(v))
             }
         }
-        guard !ids.isEmpty else { return nil }
+        guard addPending(), !ids.isEmpty else { return nil }
         readAhead = sink
         functionWords = Array(words)
         eligibilityWords = Array(eligibilityTable)
@@ -467,7 +547,9 @@ struct ServiceColumns {
 }
 
 /// The fields of `routes.csv` that the metrics read, as byte ranges into the file. The ends are
-/// hashed when they are resolved, on both cores, not kept: 48 MB less at 3×10^6 routes.
+/// hashed when they are resolved, on both cores, not kept: 48 MB less at 3×10^6 routes. A
+/// route's purpose, kind and line matter only if it is orphaned, so they are checked here and
+/// read again, for orphaned routes alone, by ``routes(_:file:)``.
 struct RouteTokens {
     let bytes: [UInt8]
     var fromStart: [UInt32] = []
@@ -476,81 +558,67 @@ struct RouteTokens {
     var toEnd: [UInt32] = []
     /// Referrals a year, -1 when not given.
     var volume: [Int] = []
-    /// Index into `purposes`, -1 when not given.
-    var purpose: [Int32] = []
-    var informal: [Bool] = []
-    var purposes = IDTable()
-    /// The byte offset of each route's record, to find its line for an orphaned route.
-    var recordStart: [UInt32] = []
+    let columns: [Int]
 
     var count: Int { fromStart.count }
 
     private static let known = ["from", "to", "purpose", "kind", "volume", "note"]
+    private static let noteColumn = known.firstIndex(of: "note")!
 
     init?(_ bytes: [UInt8]) {
         self.bytes = bytes
-        guard bytes.count < Int(UInt32.max), bytes.withUnsafeBufferPointer({ parse($0) }) else { return nil }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
+        let (header, body) = bytes.withUnsafeBufferPointer { bytes in
+            var csv = PlainCSV(bytes: bytes)
+            return (csv.header(known: Self.known, required: ["from", "to"]), csv.index)
+        }
+        guard let header, bytes.count < Int(UInt32.max) else { return nil }
+        columns = header
+        guard bytes.withUnsafeBufferPointer({ parse($0, from: body) }) else { return nil }
     }
 
     /// Reads every record into the columns; false when the file needs the thorough reader.
-    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return false }
-        var csv = PlainCSV(bytes: bytes)
-        guard let columns = csv.header(known: Self.known, required: ["from", "to"]) else { return false }
+    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, from body: Int) -> Bool {
+        var csv = PlainCSV(bytes: bytes, index: body)
         let estimate = bytes.count / 30 + 16
-        func reserve<T>(_ column: inout [T]) { column.reserveCapacity(estimate) }
-        reserve(&fromStart)
-        reserve(&fromEnd)
-        reserve(&toStart)
-        reserve(&toEnd)
-        reserve(&volume)
-        reserve(&purpose)
-        reserve(&informal)
-        reserve(&recordStart)
+        fromStart.reserveCapacity(estimate)
+        fromEnd.reserveCapacity(estimate)
+        toStart.reserveCapacity(estimate)
+        toEnd.reserveCapacity(estimate)
+        volume.reserveCapacity(estimate)
         // Reads field values; `csv` moves through the records.
         let fields = PlainCSV(bytes: bytes)
-        let noteColumn = Self.known.firstIndex(of: "note")!
+        let columns = self.columns
         while csv.startRecord() {
-            let start = csv.index
-            var from: Range<Int>?
-            var to: Range<Int>?
-            var word: Int32 = -1
-            var isInformal = false
+            var from = 0..<0
+            var to = 0..<0
             var count = -1
-            let plain = csv.readRecord(columns: columns, freeText: noteColumn) { column, range in
-                switch column {
-                case 0: from = range
-                case 1: to = range
+            for k in columns.indices {
+                switch columns[k] {
+                case 0:
+                    guard let range = csv.idField() else { return false }
+                    from = range
+                case 1:
+                    guard let range = csv.idField() else { return false }
+                    to = range
                 case 2:
-                    if !range.isEmpty {
-                        guard fields.isKebabWord(range) else { return false }
-                        word = Int32(purposes.insert(UnsafeBufferPointer(rebasing: bytes[range])).position)
-                    }
+                    guard let range = csv.idField(), range.isEmpty || fields.isKebabWord(range) else { return false }
                 case 3:
-                    let text = UnsafeBufferPointer(rebasing: bytes[range])
-                    if text.isEmpty || text.elementsEqual("formal".utf8) {
-                        isInformal = false
-                    } else if text.elementsEqual("informal".utf8) {
-                        isInformal = true
-                    } else {
-                        return false
-                    }
-                default:
-                    guard let value = fields.count(range) else { return false }
+                    guard let range = csv.idField(), fields.kind(range) != nil else { return false }
+                case 4:
+                    guard let range = csv.field(), let value = fields.count(range) else { return false }
                     count = value
+                default:
+                    guard csv.skipField() else { return false }
                 }
-                return true
+                guard csv.separator(after: k, of: columns.count) else { return false }
             }
-            guard plain else { return false }
-            guard let from, csv.isID(from), let to, csv.isID(to) else { return false }
+            guard !from.isEmpty, !to.isEmpty else { return false }
             fromStart.append(UInt32(from.lowerBound))
             fromEnd.append(UInt32(from.upperBound))
             toStart.append(UInt32(to.lowerBound))
             toEnd.append(UInt32(to.upperBound))
             volume.append(count)
-            purpose.append(word)
-            informal.append(isInformal)
-            recordStart.append(UInt32(start))
         }
         return true
     }
@@ -559,21 +627,50 @@ struct RouteTokens {
         String(decoding: bytes[Int(start)..<Int(end)], as: UTF8.self)
     }
 
-    /// The routes at these indices (ascending), as ``Route`` values with their lines.
+    /// The routes at these indices (ascending), as ``Route`` values with their lines: the file
+    /// read again as far as the last of them.
     func routes(_ indices: [Int], file: String) -> [Route] {
-        var line = 1
-        var offset = 0
-        return indices.map { r in
-            let start = Int(recordStart[r])
-            while offset < start {
-                if bytes[offset] == Byte.newline { line += 1 }
-                offset += 1
+        guard !indices.isEmpty else { return [] }
+        return bytes.withUnsafeBufferPointer { bytes in
+            var csv = PlainCSV(bytes: bytes)
+            _ = csv.header(known: Self.known, required: ["from", "to"])
+            let fields = PlainCSV(bytes: bytes)
+            var line = 1
+            var counted = 0
+            var record = 0
+            var routes: [Route] = []
+            for r in indices {
+                // Step over the records before route r, then read it whole.
+                while true {
+                    _ = csv.startRecord()
+                    if record == r { break }
+                    _ = csv.readRecord(columns: columns, freeText: Self.noteColumn) { _, _ in true }
+                    record += 1
+                }
+                while counted < csv.index {
+                    if bytes[counted] == Byte.newline { line += 1 }
+                    counted += 1
+                }
+                var purpose: String?
+                var kind = RouteKind.formal
+                var volume: Int?
+                _ = csv.readRecord(columns: columns, freeText: Self.noteColumn) { column, range in
+                    switch column {
+                    case 2: if !range.isEmpty { purpose = String(decoding: bytes[range], as: UTF8.self) }
+                    case 3: kind = fields.kind(range) ?? .formal
+                    case 4: volume = fields.count(range).flatMap { $0 < 0 ? nil : $0 }
+                    default: break
+                    }
+                    return true
+                }
+                record += 1
+                routes.append(
+                    Route(
+                        from: text(fromStart[r], fromEnd[r]), to: text(toStart[r], toEnd[r]), purpose: purpose,
+                        kind: kind, volume: volume, note: nil,
+                        location: SourceLocation(file: file, line: line, column: 1)))
             }
-            return Route(
-                from: text(fromStart[r], fromEnd[r]), to: text(toStart[r], toEnd[r]),
-                purpose: purpose[r] < 0 ? nil : purposes[Int(purpose[r])], kind: informal[r] ? .informal : .formal,
-                volume: volume[r] < 0 ? nil : volume[r], note: nil,
-                location: SourceLocation(file: file, line: line, column: 1))
+            return routes
         }
     }
 }
