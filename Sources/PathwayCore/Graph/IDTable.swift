@@ -228,30 +228,71 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// Every position, in the order of their ids: `sortedOrder().map { self[$0] }` equals
     /// `Array(self).sorted()`.
     ///
-    /// Sorts on each id's first eight bytes as one integer, then settles ties by the bytes.
-    /// - Complexity: O(n log n) integer comparisons.
+    /// Sorts on each id's first eight bytes as one integer, by a least-significant-byte radix
+    /// sort that steps over every byte all ids share (ids like `s123` share their first), then
+    /// settles ties by the bytes.
+    /// - Complexity: O(n) for the eight bytes, O(t log t) comparisons for each run of t ties.
     public func sortedOrder() -> [Int32] {
         let n = count
-        var keyed = [(key: UInt64, position: Int32)]()
-        keyed.reserveCapacity(n)
+        var keys = [UInt64](repeating: 0, count: n)
+        var order = [Int32](0..<Int32(n))
+        // How many keys hold each value in each byte, counted in one pass.
+        var counts = [Int](repeating: 0, count: 8 * 256)
         bytes.withUnsafeBufferPointer { bytes in
-            for k in 0..<n {
-                var key: UInt64 = 0
-                let start = starts[k]
-                let length = Swift.min(8, starts[k + 1] - start)
-                for j in 0..<length { key |= UInt64(bytes[start + j]) << (56 - 8 * UInt64(j)) }
-                keyed.append((key, Int32(k)))
+            keys.withUnsafeMutableBufferPointer { keys in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for k in 0..<n {
+                        var key: UInt64 = 0
+                        let start = starts[k]
+                        let length = Swift.min(8, starts[k + 1] - start)
+                        for j in 0..<length { key |= UInt64(bytes[start + j]) << (56 - 8 * UInt64(j)) }
+                        keys[k] = key
+                        for b in 0..<8 { counts[b << 8 | Int(truncatingIfNeeded: key >> UInt64(8 * b)) & 255] += 1 }
+                    }
+                }
             }
         }
-        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.position < $1.position) }
-        var order = keyed.map(\.position)
+        if n > 1 {
+            var spareKeys = [UInt64](repeating: 0, count: n)
+            var spareOrder = [Int32](repeating: 0, count: n)
+            for b in 0..<8 where counts[b << 8 | Int(truncatingIfNeeded: keys[0] >> UInt64(8 * b)) & 255] != n {
+                // Stable: equal bytes keep the order of the passes before, so ties stay in
+                // position order.
+                var next = [Int](repeating: 0, count: 256)
+                var total = 0
+                for value in 0..<256 {
+                    next[value] = total
+                    total += counts[b << 8 | value]
+                }
+                keys.withUnsafeBufferPointer { keys in
+                    order.withUnsafeBufferPointer { order in
+                        spareKeys.withUnsafeMutableBufferPointer { spareKeys in
+                            spareOrder.withUnsafeMutableBufferPointer { spareOrder in
+                                next.withUnsafeMutableBufferPointer { next in
+                                    for k in 0..<n {
+                                        let key = keys[k]
+                                        let value = Int(truncatingIfNeeded: key >> UInt64(8 * b)) & 255
+                                        let at = next[value]
+                                        next[value] = at + 1
+                                        spareKeys[at] = key
+                                        spareOrder[at] = order[k]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                swap(&keys, &spareKeys)
+                swap(&order, &spareOrder)
+            }
+        }
         // Ids that share their first eight bytes are ordered by the rest.
         bytes.withUnsafeBufferPointer { bytes in
             starts.withUnsafeBufferPointer { starts in
                 var runStart = 0
                 while runStart < n {
                     var runEnd = runStart + 1
-                    while runEnd < n && keyed[runEnd].key == keyed[runStart].key { runEnd += 1 }
+                    while runEnd < n && keys[runEnd] == keys[runStart] { runEnd += 1 }
                     if runEnd - runStart > 1 {
                         order[runStart..<runEnd].sort { a, b in
                             Self.less(bytes, starts[Int(a)], starts[Int(a) + 1], starts[Int(b)], starts[Int(b) + 1])
