@@ -202,17 +202,18 @@ import Testing
         #expect(fast.functions.values.contains { $0.pointsOfEntry.count > 1 })
     }
 
-    /// Many functions at once (more than 64, so in two groups) give the same points of entry
-    /// as one search per function.
+    /// Many functions at once give the same points of entry as one search per function: in
+    /// each width of word the search packs them into (up to 7, 15 and 31), and in groups of 31.
     @Test func pointsOfEntryOfManyFunctionsMatchOneSearchEach() throws {
         var random = SplitMix64(seed: 64)
-        for _ in 0..<60 {
+        for trial in 0..<60 {
+            let words = [3, 7, 8, 15, 16, 31, 70][trial % 7]
             let n = Int(random.next() % 60) + 20
             let m = Int(random.next() % UInt64(4 * n))
             let services = (0..<n).map { v in
                 Service(
                     id: "s\(v)", organisation: "o\(v % 3)", entry: random.next() % 6 == 0,
-                    functions: (0..<70).filter { _ in random.next() % 3 == 0 }.map { "f\($0)" })
+                    functions: (0..<words).filter { _ in random.next() % 3 == 0 }.map { "f\($0)" })
             }
             let routes = (0..<m).map { _ in
                 Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))")
@@ -228,7 +229,7 @@ import Testing
                 #expect(together[k] == alone, "\(function.word)")
                 #expect(alone == function.providers.filter { parent[Int($0)] != ServiceGraph.unseen })
             }
-            #expect(network.functions.count > 64)
+            #expect(network.functions.count > words - 3)
         }
     }
 
@@ -250,5 +251,19 @@ import Testing
         #expect(table.index(of: "not-there-at-all") == nil)
         #expect(table.index(of: "") == nil)
         #expect(table.sortedOrder().map { table[Int($0)] } == list.sorted())
+    }
+
+    /// The radix sort steps over bytes every id shares; ids like `s123` share their first,
+    /// and one or no id is sorted already.
+    @Test(arguments: [0, 1, 2, 3000])
+    func idsSharingTheirFirstBytesSortLikeStrings(count: Int) {
+        var random = SplitMix64(seed: UInt64(count))
+        let list = (0..<count).map { _ in "s\(random.next() % 100_000_000)" }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
+        let table = IDTable(list)
+        #expect(table.sortedOrder().map { table[Int($0)] } == list.sorted())
+        let padded = IDTable(list.map { "service-\($0)" })
+        #expect(padded.sortedOrder().map { padded[Int($0)] } == list.map { "service-\($0)" }.sorted())
     }
 }

@@ -101,7 +101,7 @@ extension ServiceGraph {
         return providers.filter { state[Int($0)] & 1 != 0 }
     }
 
-    /// ``pointsOfEntry(providers:)`` of many functions at once: one search per 64 functions
+    /// ``pointsOfEntry(providers:)`` of many functions at once: one search per 31 functions
     /// instead of one each.
     ///
     /// Each service carries the set of functions for which some path reaches it from an entry
@@ -110,62 +110,73 @@ extension ServiceGraph {
     /// when its set grows, until none does. A provider of F whose set holds F is a point of
     /// entry of F.
     ///
-    /// - Complexity: O(64 · (|S| + |R|)) time at worst per 64 functions, a few passes' worth
+    /// - Complexity: O(31 · (|S| + |R|)) time at worst per 31 functions, a few passes' worth
     ///   in practice; O(|S|) space.
     public func pointsOfEntry(functions: [[Int32]]) -> [[Int32]] {
         var result: [[Int32]] = []
         var first = 0
         while first < functions.count {
-            result += pointsOfEntry(group: Array(functions[first..<min(first + 64, functions.count)]))
-            first += 64
+            result += pointsOfEntry(group: Array(functions[first..<min(first + 31, functions.count)]))
+            first += 31
         }
         return result
     }
 
     private func pointsOfEntry(group: [[Int32]]) -> [[Int32]] {
-        let n = count
-        var provides = [UInt64](repeating: 0, count: n)
-        for (f, providers) in group.enumerated() {
-            for v in providers { provides[Int(v)] |= 1 << UInt64(f) }
+        // Each service's word holds its set, whether it is queued, and the functions it
+        // provides: one scattered read at each step of the search instead of three. The
+        // narrowest word that holds the group.
+        switch group.count {
+        case ...7: pointsOfEntry(group: group, as: UInt16.self)
+        case ...15: pointsOfEntry(group: group, as: UInt32.self)
+        default: pointsOfEntry(group: group, as: UInt64.self)
         }
-        let all: UInt64 = group.count == 64 ? ~0 : (1 << UInt64(group.count)) - 1
-        var open = [UInt64](repeating: 0, count: n)
-        var queued = [Bool](repeating: false, count: n)
+    }
+
+    /// The search of ``pointsOfEntry(functions:)`` for up to `State.bitWidth / 2 - 1`
+    /// functions. Bits `0..<half - 1` of a service's word are its set, bit `half - 1` says it
+    /// is queued, and the bits from `half` the functions it provides.
+    private func pointsOfEntry<State: FixedWidthInteger & UnsignedInteger>(
+        group: [[Int32]], as _: State.Type
+    ) -> [[Int32]] {
+        let n = count
+        let half = State.bitWidth / 2
+        let queuedBit: State = 1 << (half - 1)
+        var state = [State](repeating: 0, count: n)
+        for (f, providers) in group.enumerated() {
+            for v in providers { state[Int(v)] |= 1 << State(half + f) }
+        }
+        let all: State = (1 << State(group.count)) - 1
         var queue = [Int32](repeating: 0, count: n + 1)
-        open.withUnsafeMutableBufferPointer { open in
-            queued.withUnsafeMutableBufferPointer { queued in
-                queue.withUnsafeMutableBufferPointer { queue in
-                    provides.withUnsafeBufferPointer { provides in
-                        offsets.withUnsafeBufferPointer { offsets in
-                            targets.withUnsafeBufferPointer { targets in
-                                // A ring buffer: each service is in it at most once at a time.
-                                let size = n + 1
-                                var head = 0
-                                var tail = 0
-                                for e in entries where !queued[e] {
-                                    open[e] = all
-                                    queued[e] = true
-                                    queue[tail] = Int32(e)
-                                    tail += 1
+        state.withUnsafeMutableBufferPointer { state in
+            queue.withUnsafeMutableBufferPointer { queue in
+                offsets.withUnsafeBufferPointer { offsets in
+                    targets.withUnsafeBufferPointer { targets in
+                        // A ring buffer: each service is in it at most once at a time.
+                        let size = n + 1
+                        var head = 0
+                        var tail = 0
+                        for e in entries where state[e] & queuedBit == 0 {
+                            state[e] |= all | queuedBit
+                            queue[tail] = Int32(e)
+                            tail += 1
+                        }
+                        while head != tail {
+                            let v = Int(queue[head])
+                            head = head + 1 == size ? 0 : head + 1
+                            let word = state[v] & ~queuedBit
+                            state[v] = word
+                            let out = word & all & ~(word >> State(half))
+                            if out == 0 { continue }
+                            for k in offsets[v]..<offsets[v + 1] {
+                                let w = Int(targets[k])
+                                let other = state[w]
+                                if out & ~other == 0 { continue }
+                                if other & queuedBit == 0 {
+                                    queue[tail] = Int32(w)
+                                    tail = tail + 1 == size ? 0 : tail + 1
                                 }
-                                while head != tail {
-                                    let v = Int(queue[head])
-                                    head = head + 1 == size ? 0 : head + 1
-                                    queued[v] = false
-                                    let out = open[v] & ~provides[v]
-                                    if out == 0 { continue }
-                                    for k in offsets[v]..<offsets[v + 1] {
-                                        let w = Int(targets[k])
-                                        let gained = out & ~open[w]
-                                        if gained == 0 { continue }
-                                        open[w] |= gained
-                                        if !queued[w] {
-                                            queued[w] = true
-                                            queue[tail] = Int32(w)
-                                            tail = tail + 1 == size ? 0 : tail + 1
-                                        }
-                                    }
-                                }
+                                state[w] = other | out | queuedBit
                             }
                         }
                     }
@@ -173,7 +184,7 @@ extension ServiceGraph {
             }
         }
         return group.enumerated().map { f, providers in
-            providers.filter { open[Int($0)] & (1 << UInt64(f)) != 0 }
+            providers.filter { state[Int($0)] & (1 << State(f)) != 0 }
         }
     }
 

@@ -44,8 +44,8 @@ public struct CapacityExcess: Sendable, Equatable {
 /// defined there, plus betweenness.
 ///
 /// - Complexity: O(|S| + |R|) for each of reachability, components (Tarjan), hop counts and
-///   boundary counts (0-1 breadth-first); points of entry of F function words in ⌈F / 64⌉
-///   searches, each O(64 · (|S| + |R|)) at worst; dominators by Semi-NCA in
+///   boundary counts (0-1 breadth-first); points of entry of F function words in ⌈F / 31⌉
+///   searches, each O(31 · (|S| + |R|)) at worst; dominators by Semi-NCA in
 ///   O((|S| + |R|) log |S|); betweenness O(k · (|S| + |R|)) for k sources (every service up to
 ///   10,000 services, 1,000 sampled beyond). The independent searches run on two cores.
 public struct PathwayMetrics: Sendable {
