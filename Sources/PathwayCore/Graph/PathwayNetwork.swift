@@ -58,11 +58,13 @@ public struct PathwayNetwork: Sendable {
         let n = graph.count
         let sectorOf = Dictionary(
             pathway.organisations.map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
+        // Over R: routes that join two known services.
         var inbound = [Int](repeating: 0, count: n)
-        for v in 0..<n {
-            for k in graph.reverseOffsets[v]..<graph.reverseOffsets[v + 1] {
-                inbound[v] += pathway.routes[Int(graph.reverseArcRoutes[k])].volume ?? 0
+        for route in pathway.routes {
+            guard let volume = route.volume, graph.vertex[route.from] != nil, let to = graph.vertex[route.to] else {
+                continue
             }
+            inbound[to] += volume
         }
         self.init(
             title: pathway.title, graph: graph, organisations: pathway.organisations.count,

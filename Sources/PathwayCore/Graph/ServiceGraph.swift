@@ -12,14 +12,9 @@ public struct ServiceGraph: Sendable {
     /// The arcs leaving `v` are `targets[offsets[v]..<offsets[v + 1]]`.
     public let offsets: [Int]
     public let targets: [Int32]
-    /// For each forward arc, the index of its route in the pathway's routes (file order,
-    /// orphaned routes included).
-    public let arcRoutes: [Int32]
     /// The arcs entering `v` are `sources[reverseOffsets[v]..<reverseOffsets[v + 1]]`.
     public let reverseOffsets: [Int]
     public let sources: [Int32]
-    /// For each reverse arc, the index of its route in the pathway's routes.
-    public let reverseArcRoutes: [Int32]
     /// Organisation index of each vertex (into `organisationIDs`).
     public let organisation: [Int32]
     public let organisationIDs: [String]
@@ -68,65 +63,59 @@ public struct ServiceGraph: Sendable {
         precondition(table.count == n, "service ids must be distinct")
         var arcFrom: [Int32] = []
         var arcTo: [Int32] = []
-        var arcRoute: [Int32] = []
-        for (r, route) in pathway.routes.enumerated() {
+        for route in pathway.routes {
             guard let a = table.index(of: route.from), let b = table.index(of: route.to) else { continue }
             arcFrom.append(Int32(a))
             arcTo.append(Int32(b))
-            arcRoute.append(Int32(r))
         }
         self.init(
             ids: table, organisation: organisation, organisationIDs: organisationIDs, isEntry: isEntry,
-            isTerminal: isTerminal, arcFrom: arcFrom, arcTo: arcTo, arcRoute: arcRoute)
+            isTerminal: isTerminal, arcFrom: arcFrom, arcTo: arcTo)
     }
 
-    /// The graph of services `ids` and the arcs `arcFrom[k] → arcTo[k]`, the route of file
-    /// index `arcRoute[k]`, each end a vertex.
+    /// The graph of services `ids` and the arcs `arcFrom[k] → arcTo[k]`, in the order of the
+    /// routes they come from, each end a vertex.
     public init(
         ids: IDTable, organisation: [Int32], organisationIDs: [String], isEntry: [Bool], isTerminal: [Bool],
-        arcFrom: [Int32], arcTo: [Int32], arcRoute: [Int32]
+        arcFrom: [Int32], arcTo: [Int32]
     ) {
         let n = ids.count
         let m = arcFrom.count
-        // Counting sort of the arcs by one end.
-        func csr(_ keys: [Int32], _ values: [Int32]) -> ([Int], [Int32], [Int32]) {
+        // Counting sort of the arcs by one end, stable: each vertex's arcs keep route order.
+        func csr(_ keys: [Int32], _ values: [Int32]) -> ([Int], [Int32]) {
             var offsets = [Int](repeating: 0, count: n + 1)
             var out = [Int32](repeating: 0, count: m)
-            var routes = [Int32](repeating: 0, count: m)
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
-                    arcRoute.withUnsafeBufferPointer { arcRoute in
-                        offsets.withUnsafeMutableBufferPointer { offsets in
+                    offsets.withUnsafeMutableBufferPointer { offsets in
+                        out.withUnsafeMutableBufferPointer { out in
                             for key in keys { offsets[Int(key) + 1] += 1 }
                             for v in 0..<n { offsets[v + 1] += offsets[v] }
-                            var cursor = Array(offsets[0..<n])
-                            cursor.withUnsafeMutableBufferPointer { cursor in
-                                out.withUnsafeMutableBufferPointer { out in
-                                    routes.withUnsafeMutableBufferPointer { routes in
-                                        for k in 0..<m {
-                                            let key = Int(keys[k])
-                                            let at = cursor[key]
-                                            out[at] = values[k]
-                                            routes[at] = arcRoute[k]
-                                            cursor[key] = at + 1
-                                        }
-                                    }
-                                }
+                            // Each vertex's start serves as its cursor, and ends as the next
+                            // vertex's start: shifted back by one place after.
+                            for k in 0..<m {
+                                let key = Int(keys[k])
+                                let at = offsets[key]
+                                out[at] = values[k]
+                                offsets[key] = at + 1
                             }
+                            var v = n
+                            while v > 0 {
+                                offsets[v] = offsets[v - 1]
+                                v -= 1
+                            }
+                            offsets[0] = 0
                         }
                     }
                 }
             }
-            return (offsets, out, routes)
+            return (offsets, out)
         }
-        let ((forward, targets, arcRoutes), (reverse, sources, reverseArcRoutes)) = Parallel.both(
-            { csr(arcFrom, arcTo) }, { csr(arcTo, arcFrom) })
+        let ((forward, targets), (reverse, sources)) = Parallel.both({ csr(arcFrom, arcTo) }, { csr(arcTo, arcFrom) })
         self.offsets = forward
         self.targets = targets
-        self.arcRoutes = arcRoutes
         self.reverseOffsets = reverse
         self.sources = sources
-        self.reverseArcRoutes = reverseArcRoutes
         self.ids = ids
         self.organisation = organisation
         self.organisationIDs = organisationIDs

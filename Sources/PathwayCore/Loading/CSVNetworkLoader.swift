@@ -31,6 +31,7 @@ public enum CSVNetworkLoader {
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let (services, routes): (ServiceColumns?, RouteTokens??) = Parallel.both(
             { readFile(servicesPath).flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } } },
+
             {
                 // nil: the file is there but needs the thorough reader; .some(nil): no file.
                 guard FileManager.default.fileExists(atPath: routesPath) else { return .some(nil) }
@@ -53,20 +54,17 @@ public enum CSVNetworkLoader {
         let ids = services.ids
         let n = ids.count
         let m = routes?.count ?? 0
-        // Resolve the routes in two halves, one per core.
-        struct Resolved {
-            var from: [Int32] = []
-            var to: [Int32] = []
-            var route: [Int32] = []
+        // Resolve the routes in two halves, one per core, each writing the arcs of its routes
+        // into its half of the same arrays.
+        var arcFrom = [Int32](repeating: 0, count: m)
+        var arcTo = [Int32](repeating: 0, count: m)
+        func resolve(_ range: Range<Int>, _ from: UnsafeMutablePointer<Int32>, _ to: UnsafeMutablePointer<Int32>)
+            -> (arcs: Int, orphans: [Int], sink: UInt64)
+        {
+            guard let routes else { return (0, [], 0) }
+            var arcs = 0
             var orphans: [Int] = []
             var sink: UInt64 = 0
-        }
-        func resolve(_ range: Range<Int>) -> Resolved {
-            var out = Resolved()
-            guard let routes else { return out }
-            out.from.reserveCapacity(range.count)
-            out.to.reserveCapacity(range.count)
-            out.route.reserveCapacity(range.count)
             routes.bytes.withUnsafeBufferPointer { bytes in
                 func end(_ start: UInt32, _ end: UInt32) -> UnsafeBufferPointer<UInt8> {
                     UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(end)])
@@ -74,7 +72,6 @@ public enum CSVNetworkLoader {
                 // Each block's ends are hashed and their slots read first, all at once, so
                 // that their cache misses overlap instead of following one another. (Hashed
                 // here, on both cores, rather than while reading the file, on one.)
-                var sink: UInt64 = 0
                 let block = 16
                 var fromHash = [UInt64](repeating: 0, count: block)
                 var toHash = [UInt64](repeating: 0, count: block)
@@ -88,40 +85,56 @@ public enum CSVNetworkLoader {
                         }
                     }
                     let j = (r - range.lowerBound) % block
-                    let from = ids.find(
-                        UnsafeBufferPointer(rebasing: bytes[Int(routes.fromStart[r])..<Int(routes.fromEnd[r])]),
-                        hash: fromHash[j])
-                    let to = ids.find(
-                        UnsafeBufferPointer(rebasing: bytes[Int(routes.toStart[r])..<Int(routes.toEnd[r])]),
-                        hash: toHash[j])
-                    if let from, let to {
-                        out.from.append(Int32(from))
-                        out.to.append(Int32(to))
-                        out.route.append(Int32(r))
+                    if let a = ids.find(end(routes.fromStart[r], routes.fromEnd[r]), hash: fromHash[j]),
+                        let b = ids.find(end(routes.toStart[r], routes.toEnd[r]), hash: toHash[j])
+                    {
+                        from[arcs] = Int32(a)
+                        to[arcs] = Int32(b)
+                        arcs += 1
                     } else {
-                        out.orphans.append(r)
+                        orphans.append(r)
                     }
                 }
-                out.sink = sink
             }
-            return out
+            return (arcs, orphans, sink)
         }
-        let (first, second) = Parallel.both({ resolve(0..<m / 2) }, { resolve(m / 2..<m) })
-        let arcFrom = first.from + second.from
-        let arcTo = first.to + second.to
-        let arcRoute = first.route + second.route
+        let (first, second) = arcFrom.withUnsafeMutableBufferPointer { from in
+            arcTo.withUnsafeMutableBufferPointer { to in
+                let (from, to) = (from.baseAddress!, to.baseAddress!)
+                let (first, second) = Parallel.both(
+                    { resolve(0..<m / 2, from, to) }, { resolve(m / 2..<m, from + m / 2, to + m / 2) })
+                // Close the gap the first half's orphaned routes left.
+                if first.arcs < m / 2 && second.arcs > 0 {
+                    (from + first.arcs).update(from: from + m / 2, count: second.arcs)
+                    (to + first.arcs).update(from: to + m / 2, count: second.arcs)
+                }
+                return (first, second)
+            }
+        }
+        readAhead = first.sink &+ second.sink
+        let orphans = first.orphans + second.orphans
+        arcFrom.removeLast(m - first.arcs - second.arcs)
+        arcTo.removeLast(m - first.arcs - second.arcs)
         let graph = ServiceGraph(
             ids: ids, organisation: services.organisation,
             organisationIDs: Array(services.organisations), isEntry: services.isEntry,
-            isTerminal: services.isTerminal, arcFrom: arcFrom, arcTo: arcTo, arcRoute: arcRoute)
+            isTerminal: services.isTerminal, arcFrom: arcFrom, arcTo: arcTo)
+        // Inbound volume over R: the arcs are the routes, in order, less the orphaned ones.
         var inbound = [Int](repeating: 0, count: n)
         if let routes {
-            for k in arcTo.indices {
-                let volume = routes.volume[Int(arcRoute[k])]
+            var k = 0
+            var next = 0
+            for r in 0..<m {
+                if next < orphans.count && orphans[next] == r {
+                    next += 1
+                    continue
+                }
+                let volume = routes.volume[r]
                 if volume > 0 { inbound[Int(arcTo[k])] += volume }
+                k += 1
             }
         }
-        let orphanedRoutes = routes.map { $0.routes(first.orphans + second.orphans, file: routesFile) } ?? []
+        let orphanedRoutes = routes.map { $0.routes(orphans, file: routesFile) } ?? []
         return PathwayNetwork(
             title: title, graph: graph, organisations: services.organisations.count,
             sectors: Set(services.organisationSector).count, capacity: services.capacity,
@@ -135,6 +148,9 @@ public enum CSVNetworkLoader {
             })
     }
 }
+
+/// What the hash slots read ahead held, kept where the optimiser cannot drop the reads.
+nonisolated(unsafe) private var readAhead: UInt64 = 0
 
 /// Bytes of the CSV grammar.
 private enum Byte {
