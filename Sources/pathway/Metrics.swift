@@ -56,9 +56,7 @@ extension PathwayCommand {
                     printError(error.description)
                     throw Exit.dataError
                 }
-                for chunk in PathwayMetrics(network, betweenness: !noBetweenness).jsonChunks() {
-                    try emit(chunk)
-                }
+                try PathwayMetrics(network, betweenness: !noBetweenness).writeJSON(emit)
                 // Done: the process's memory goes back with it, without freeing each array.
                 Foundation.exit(0)
             case .csv:

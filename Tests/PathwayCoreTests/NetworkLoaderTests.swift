@@ -203,17 +203,21 @@ import Testing
     }
 
     /// Many functions at once give the same points of entry as one search per function: in
-    /// each width of word the search packs them into (up to 7, 15 and 31), and in groups of 31.
+    /// each width of word the search packs them into (up to 7, 15 and 31), and in groups of 31;
+    /// and the same fewest referrals and boundaries as full searches, in groups of 64.
     @Test func pointsOfEntryOfManyFunctionsMatchOneSearchEach() throws {
         var random = SplitMix64(seed: 64)
         for trial in 0..<60 {
             let words = [3, 7, 8, 15, 16, 31, 70][trial % 7]
+            // Every third service offers each function, or (so that the nearest are some routes
+            // away) one in twenty-five.
+            let rarity = UInt64(trial % 2 == 0 ? 3 : 25)
             let n = Int(random.next() % 60) + 20
             let m = Int(random.next() % UInt64(4 * n))
             let services = (0..<n).map { v in
                 Service(
                     id: "s\(v)", organisation: "o\(v % 3)", entry: random.next() % 6 == 0,
-                    functions: (0..<words).filter { _ in random.next() % 3 == 0 }.map { "f\($0)" })
+                    functions: (0..<words).filter { _ in random.next() % rarity == 0 }.map { "f\($0)" })
             }
             let routes = (0..<m).map { _ in
                 Route(from: "s\(random.next() % UInt64(n))", to: "s\(random.next() % UInt64(n))")
@@ -229,7 +233,16 @@ import Testing
                 #expect(together[k] == alone, "\(function.word)")
                 #expect(alone == function.providers.filter { parent[Int($0)] != ServiceGraph.unseen })
             }
-            #expect(network.functions.count > words - 3)
+            if rarity == 3 { #expect(network.functions.count > words - 3) }
+            // The searches that stop once every function is reached agree with full ones.
+            let nearest = network.graph.nearestProviders(network.functions.map(\.providers))
+            let hops = network.graph.referralsFromEntries().distance
+            let crossings = network.graph.boundariesFromEntries()
+            for (k, function) in network.functions.enumerated() {
+                let reached = function.providers.filter { hops[Int($0)] >= 0 }
+                #expect(nearest.referrals[k] == reached.map { Int(hops[Int($0)]) }.min(), "\(function.word)")
+                #expect(nearest.boundaries[k] == reached.map { Int(crossings[Int($0)]) }.min(), "\(function.word)")
+            }
         }
     }
 

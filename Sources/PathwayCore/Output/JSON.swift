@@ -55,6 +55,13 @@ public enum JSONValue: Sendable, Equatable {
 
         func set(_ k: Int, _ value: [UInt8]) { storage[k] = value }
 
+        /// Value `k`, left empty here.
+        func take(_ k: Int) -> [UInt8] {
+            var value: [UInt8] = []
+            swap(&value, &storage[k])
+            return value
+        }
+
         var values: [[UInt8]] { Array(storage) }
 
         deinit {

@@ -13,6 +13,70 @@ extension PathwayMetrics {
 
     /// ``jsonBytes()`` in pieces, to be written one after another without joining them.
     public func jsonChunks() -> [[UInt8]] {
+        let members = jsonMembers()
+        let parts = JSONValue.Parts(count: members.count)
+        let writers = members.map(\.write)
+        DispatchQueue.concurrentPerform(iterations: members.count) { k in
+            var part: [UInt8] = []
+            writers[k](&part)
+            parts.set(k, part)
+        }
+        var chunks: [[UInt8]] = []
+        let values = parts.values
+        for k in members.indices {
+            chunks.append(Self.before(member: k, of: members))
+            chunks.append(values[k])
+        }
+        chunks.append(Self.before(member: members.count, of: members))
+        return chunks
+    }
+
+    /// ``jsonBytes()`` handed to `write` in pieces, in order, each member as soon as it and
+    /// those before it are ready: the first members go out while the cores write the later,
+    /// and each member's bytes are let go once written.
+    public func writeJSON(_ write: ([UInt8]) throws -> Void) throws {
+        let members = jsonMembers()
+        let parts = JSONValue.Parts(count: members.count)
+        let ready = members.map { _ in DispatchSemaphore(value: 0) }
+        let group = DispatchGroup()
+        for k in members.indices {
+            let writer = members[k].write
+            DispatchQueue.global().async(group: group) {
+                var part: [UInt8] = []
+                writer(&part)
+                parts.set(k, part)
+                ready[k].signal()
+            }
+        }
+        // Whatever `write` throws, the members still being written finish first.
+        defer { group.wait() }
+        for k in members.indices {
+            try write(Self.before(member: k, of: members))
+            ready[k].wait()
+            try write(parts.take(k))
+        }
+        try write(Self.before(member: members.count, of: members))
+    }
+
+    /// The text between members: the opening brace and the key before member `k`, the comma
+    /// after the one before it, and after the last the closing brace.
+    private static func before(member k: Int, of members: [JSONMember]) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONValue.append(k == 0 ? "{\n" : k < members.count ? ",\n" : "\n", &out)
+        if k == members.count {
+            JSONValue.append("}\n", &out)
+            return out
+        }
+        JSONValue.indent(2, &out)
+        JSONValue.writeString(members[k].key, to: &out)
+        JSONValue.append(": ", &out)
+        return out
+    }
+
+    private typealias JSONMember = (key: String, write: @Sendable (inout [UInt8]) -> Void)
+
+    /// The members of ``json``, sorted by key, each with what writes its value.
+    private func jsonMembers() -> [JSONMember] {
         typealias Out = [UInt8]
         var members: [(key: String, write: @Sendable (inout Out) -> Void)] = [
             ("pathway", { [title] in JSONValue.writeString(title, to: &$0) }),
@@ -97,30 +161,7 @@ extension PathwayMetrics {
             }
         }
         members.sort { Self.byBytes($0.key, $1.key) }
-        let parts = JSONValue.Parts(count: members.count)
-        let writers = members.map(\.write)
-        DispatchQueue.concurrentPerform(iterations: members.count) { k in
-            var part: Out = []
-            writers[k](&part)
-            parts.set(k, part)
-        }
-        // The pieces in order: the text around each member, then the member's value.
-        let values = parts.values
-        var chunks: [Out] = []
-        var between: Out = []
-        JSONValue.append("{\n", &between)
-        for k in members.indices {
-            JSONValue.indent(2, &between)
-            JSONValue.writeString(members[k].key, to: &between)
-            JSONValue.append(": ", &between)
-            chunks.append(between)
-            chunks.append(values[k])
-            between = []
-            JSONValue.append(k + 1 < members.count ? ",\n" : "\n", &between)
-        }
-        JSONValue.append("}\n", &between)
-        chunks.append(between)
-        return chunks
+        return members
     }
 
     /// The `functions` object: each function's object written on the cores, keys in order.
