@@ -194,6 +194,20 @@ import Testing
         let thorough = PathwayMetrics(try PathwayFiles.load(path), betweenness: false)
         #expect(fast.json.serialized() == thorough.json.serialized())
         #expect(fast.jsonBytes() == fast.json.serializedBytes())
+        var streamed: [UInt8] = []
+        try fast.writeJSON { streamed += $0 }
+        #expect(streamed == fast.jsonBytes())
+        // A write that fails (a full disk) ends the writing with its error, after the members
+        // being written have finished.
+        struct Full: Error {}
+        var calls = 0
+        #expect(throws: Full.self) {
+            try fast.writeJSON { _ in
+                calls += 1
+                if calls == 3 { throw Full() }
+            }
+        }
+        #expect(calls == 3)
         // Sampled betweenness too (over 10,000 services), and every key.
         let sampled = PathwayMetrics(network)
         #expect(sampled.jsonBytes() == sampled.json.serializedBytes())
