@@ -280,6 +280,22 @@ import Testing
         #expect(table.sortedOrder().map { table[Int($0)] } == list.sorted())
     }
 
+    /// Lists of services in id order, by a comparison sort when short, a radix sort of their
+    /// ranks when longer, and by marking when they hold a large share: for numbers of services
+    /// whose ranks need one pass and two.
+    @Test(arguments: [300, 2048, 2049, 5000, 300_000])
+    func listsOfServicesSortLikeTheirIds(count: Int) {
+        var random = SplitMix64(seed: UInt64(count))
+        let ids = (0..<count).map { "s\($0 * 7919 % count)-\(random.next() % 1000)" }
+        let order = IDOrder(IDTable(ids))
+        for size in [0, 1, 255, 256, 257, count / 9, count / 7, count] {
+            var chosen = Set<Int32>()
+            while chosen.count < min(size, count) { chosen.insert(Int32(random.next() % UInt64(count))) }
+            let vertices = Array(chosen)
+            #expect(order.sorted(vertices).map { ids[Int($0)] } == vertices.map { ids[Int($0)] }.sorted())
+        }
+    }
+
     /// The radix sort steps over bytes every id shares; ids like `s123` share their first,
     /// and one or no id is sorted already.
     @Test(arguments: [0, 1, 2, 3000])

@@ -59,11 +59,13 @@ public enum CSVNetworkLoader {
         var arcFrom = [Int32](repeating: 0, count: m)
         var arcTo = [Int32](repeating: 0, count: m)
         func resolve(_ range: Range<Int>, _ from: UnsafeMutablePointer<Int32>, _ to: UnsafeMutablePointer<Int32>)
-            -> (arcs: Int, orphans: [Int], sink: UInt64)
+            -> (arcs: Int, orphans: [Int], inbound: [Int], sink: UInt64)
         {
-            guard let routes else { return (0, [], 0) }
+            guard let routes else { return (0, [], [], 0) }
             var arcs = 0
             var orphans: [Int] = []
+            // The half's inbound volumes, made when the first volume is read.
+            var inbound: [Int] = []
             var sink: UInt64 = 0
             routes.bytes.withUnsafeBufferPointer { bytes in
                 func end(_ start: UInt32, _ end: UInt32) -> UnsafeBufferPointer<UInt8> {
@@ -91,12 +93,17 @@ public enum CSVNetworkLoader {
                         from[arcs] = Int32(a)
                         to[arcs] = Int32(b)
                         arcs += 1
+                        let volume = routes.volume[r]
+                        if volume > 0 {
+                            if inbound.isEmpty { inbound = [Int](repeating: 0, count: n) }
+                            inbound[b] += volume
+                        }
                     } else {
                         orphans.append(r)
                     }
                 }
             }
-            return (arcs, orphans, sink)
+            return (arcs, orphans, inbound, sink)
         }
         let (first, second) = arcFrom.withUnsafeMutableBufferPointer { from in
             arcTo.withUnsafeMutableBufferPointer { to in
@@ -119,21 +126,12 @@ public enum CSVNetworkLoader {
             ids: ids, organisation: services.organisation,
             organisationIDs: Array(services.organisations), isEntry: services.isEntry,
             isTerminal: services.isTerminal, arcFrom: arcFrom, arcTo: arcTo)
-        // Inbound volume over R: the arcs are the routes, in order, less the orphaned ones.
-        var inbound = [Int](repeating: 0, count: n)
-        if let routes {
-            var k = 0
-            var next = 0
-            for r in 0..<m {
-                if next < orphans.count && orphans[next] == r {
-                    next += 1
-                    continue
-                }
-                let volume = routes.volume[r]
-                if volume > 0 { inbound[Int(arcTo[k])] += volume }
-                k += 1
-            }
+        // Inbound volume over R, summed by each half.
+        var inbound = first.inbound.isEmpty ? second.inbound : first.inbound
+        if !first.inbound.isEmpty && !second.inbound.isEmpty {
+            for v in 0..<n { inbound[v] += second.inbound[v] }
         }
+        if inbound.isEmpty { inbound = [Int](repeating: 0, count: n) }
         let orphanedRoutes = routes.map { $0.routes(orphans, file: routesFile) } ?? []
         return PathwayNetwork(
             title: title, graph: graph, organisations: services.organisations.count,
