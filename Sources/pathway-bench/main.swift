@@ -121,6 +121,8 @@ case "phases":
     lap("hops")
     _ = graph.boundariesFromEntries()
     lap("boundaries")
+    _ = graph.nearestProviders(network.functions.map(\.providers))
+    lap("nearest providers")
     for function in network.functions { _ = graph.pointsOfEntry(providers: function.providers) }
     lap("points of entry (each)")
     _ = graph.pointsOfEntry(functions: network.functions.map(\.providers))
