@@ -90,14 +90,7 @@ extension ServiceGraph {
                 found.append((settled.trailingZeroBitCount, Int(d)))
                 settled &= settled - 1
             }
-            for k in offsets[v]..<offsets[v + 1] {
-                let w = Int(targets[k])
-                let cost: Int32 = organisation[v] != organisation[w] ? 1 : 0
-                if d + cost < distance[w] {
-                    distance[w] = d + cost
-                    if cost == 0 { deque.pushFront(w) } else { deque.pushBack(w) }
-                }
-            }
+            relaxBoundaries(from: v, at: d, &distance, &deque)
         }
         return found
     }

@@ -73,16 +73,24 @@ extension ServiceGraph {
         }
         while let v = deque.popFront() {
             let d = distance[v]
-            for k in offsets[v]..<offsets[v + 1] {
-                let w = Int(targets[k])
-                let cost: Int32 = organisation[v] != organisation[w] ? 1 : 0
-                if d + cost < distance[w] {
-                    distance[w] = d + cost
-                    if cost == 0 { deque.pushFront(w) } else { deque.pushBack(w) }
-                }
-            }
+            relaxBoundaries(from: v, at: d, &distance, &deque)
         }
         return distance.map { $0 == unknown ? -1 : $0 }
+    }
+
+    /// One step of a 0-1 search of boundaries: each route out of `v`, at distance `d`, costs 1
+    /// if it crosses an organisation boundary (its end goes to the deque's back) and 0 if not
+    /// (to its front), and lowers its end's distance if it can.
+    @inline(__always)
+    func relaxBoundaries(from v: Int, at d: Int32, _ distance: inout [Int32], _ deque: inout Deque) {
+        for k in offsets[v]..<offsets[v + 1] {
+            let w = Int(targets[k])
+            let cost: Int32 = organisation[v] != organisation[w] ? 1 : 0
+            if d + cost < distance[w] {
+                distance[w] = d + cost
+                if cost == 0 { deque.pushFront(w) } else { deque.pushBack(w) }
+            }
+        }
     }
 }
 
