@@ -30,6 +30,7 @@ func useLargeHeap(reserving bytes: Int = 1 << 30) {
         // any free space makes it grow now.
         _ = mallopt(M_TOP_PAD, Int32(clamping: bytes))
         if let block = malloc(4 << 20) {
+            // Read back, so that the optimiser keeps the allocation that grows the heap.
             _ = malloc_usable_size(block)
             free(block)
         }

@@ -326,33 +326,14 @@ struct IDOrder: Sendable {
             return out
         }
         if vertices.count < 256 { return vertices.sorted { rank[Int($0)] < rank[Int($1)] } }
-        // Their ranks by a least-significant-digit radix sort, in as few passes of up to 11
-        // bits as the number of services needs, then the vertices at those ranks.
-        var keys = vertices.map { UInt32(rank[Int($0)]) }
-        var spare = [UInt32](repeating: 0, count: keys.count)
-        let bits = max(1, UInt32.bitWidth - UInt32(order.count).leadingZeroBitCount)
+        // By a radix sort of their ranks, in as few passes of up to 11 bits as the number of
+        // services needs.
+        var keys = vertices.map { UInt64(rank[Int($0)]) }
+        var sorted = vertices
+        let bits = max(1, Int.bitWidth - order.count.leadingZeroBitCount)
         let passes = (bits + 10) / 11
-        let width = (bits + passes - 1) / passes
-        let mask = UInt32(1) << UInt32(width) - 1
-        var counts = [Int](repeating: 0, count: 1 << width)
-        for pass in 0..<passes {
-            let shift = UInt32(pass * width)
-            for k in counts.indices { counts[k] = 0 }
-            for key in keys { counts[Int(key >> shift & mask)] += 1 }
-            var total = 0
-            for k in counts.indices {
-                let c = counts[k]
-                counts[k] = total
-                total += c
-            }
-            for key in keys {
-                let digit = Int(key >> shift & mask)
-                spare[counts[digit]] = key
-                counts[digit] += 1
-            }
-            swap(&keys, &spare)
-        }
-        return keys.map { order[Int($0)] }
+        IDTable.radixSort(&keys, carrying: &sorted, bits: bits, digit: (bits + passes - 1) / passes)
+        return sorted
     }
 
     /// The ids of `vertices` (distinct), sorted.

@@ -236,56 +236,16 @@ public struct IDTable: RandomAccessCollection, Sendable {
         let n = count
         var keys = [UInt64](repeating: 0, count: n)
         var order = [Int32](0..<Int32(n))
-        // How many keys hold each value in each byte, counted in one pass.
-        var counts = [Int](repeating: 0, count: 8 * 256)
         bytes.withUnsafeBufferPointer { bytes in
-            keys.withUnsafeMutableBufferPointer { keys in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    for k in 0..<n {
-                        var key: UInt64 = 0
-                        let start = starts[k]
-                        let length = Swift.min(8, starts[k + 1] - start)
-                        for j in 0..<length { key |= UInt64(bytes[start + j]) << (56 - 8 * UInt64(j)) }
-                        keys[k] = key
-                        for b in 0..<8 { counts[b << 8 | Int(truncatingIfNeeded: key >> UInt64(8 * b)) & 255] += 1 }
-                    }
-                }
+            for k in 0..<n {
+                var key: UInt64 = 0
+                let start = starts[k]
+                let length = Swift.min(8, starts[k + 1] - start)
+                for j in 0..<length { key |= UInt64(bytes[start + j]) << (56 - 8 * UInt64(j)) }
+                keys[k] = key
             }
         }
-        if n > 1 {
-            var spareKeys = [UInt64](repeating: 0, count: n)
-            var spareOrder = [Int32](repeating: 0, count: n)
-            for b in 0..<8 where counts[b << 8 | Int(truncatingIfNeeded: keys[0] >> UInt64(8 * b)) & 255] != n {
-                // Stable: equal bytes keep the order of the passes before, so ties stay in
-                // position order.
-                var next = [Int](repeating: 0, count: 256)
-                var total = 0
-                for value in 0..<256 {
-                    next[value] = total
-                    total += counts[b << 8 | value]
-                }
-                keys.withUnsafeBufferPointer { keys in
-                    order.withUnsafeBufferPointer { order in
-                        spareKeys.withUnsafeMutableBufferPointer { spareKeys in
-                            spareOrder.withUnsafeMutableBufferPointer { spareOrder in
-                                next.withUnsafeMutableBufferPointer { next in
-                                    for k in 0..<n {
-                                        let key = keys[k]
-                                        let value = Int(truncatingIfNeeded: key >> UInt64(8 * b)) & 255
-                                        let at = next[value]
-                                        next[value] = at + 1
-                                        spareKeys[at] = key
-                                        spareOrder[at] = order[k]
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                swap(&keys, &spareKeys)
-                swap(&order, &spareOrder)
-            }
-        }
+        Self.radixSort(&keys, carrying: &order, bits: 64, digit: 8)
         // Ids that share their first eight bytes are ordered by the rest.
         bytes.withUnsafeBufferPointer { bytes in
             starts.withUnsafeBufferPointer { starts in
@@ -303,6 +263,53 @@ public struct IDTable: RandomAccessCollection, Sendable {
             }
         }
         return order
+    }
+
+    /// Sorts `keys` by their low `bits` bits, stably, carrying `values` along: a
+    /// least-significant-digit radix sort in digits of `digit` bits (up to 16), stepping over
+    /// any digit that every key shares.
+    static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32], bits: Int, digit: Int) {
+        let n = keys.count
+        guard n > 1 else { return }
+        let mask = UInt64(1) << UInt64(digit) - 1
+        var counts = [Int](repeating: 0, count: 1 << digit)
+        var spareKeys = [UInt64](repeating: 0, count: n)
+        var spareValues = [Int32](repeating: 0, count: n)
+        for shift in stride(from: 0, to: bits, by: digit) {
+            let shift = UInt64(shift)
+            counts.withUnsafeMutableBufferPointer { counts in
+                for k in counts.indices { counts[k] = 0 }
+                keys.withUnsafeBufferPointer { keys in
+                    for key in keys { counts[Int(key >> shift & mask)] += 1 }
+                }
+            }
+            if counts[Int(keys[0] >> shift & mask)] == n { continue }
+            var total = 0
+            for k in counts.indices {
+                let c = counts[k]
+                counts[k] = total
+                total += c
+            }
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    spareKeys.withUnsafeMutableBufferPointer { spareKeys in
+                        spareValues.withUnsafeMutableBufferPointer { spareValues in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                for k in 0..<n {
+                                    let key = keys[k]
+                                    let at = counts[Int(key >> shift & mask)]
+                                    counts[Int(key >> shift & mask)] = at + 1
+                                    spareKeys[at] = key
+                                    spareValues[at] = values[k]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &spareKeys)
+            swap(&values, &spareValues)
+        }
     }
 }
 

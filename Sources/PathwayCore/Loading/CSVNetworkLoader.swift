@@ -31,7 +31,6 @@ public enum CSVNetworkLoader {
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let (services, routes): (ServiceColumns?, RouteTokens??) = Parallel.both(
             { readFile(servicesPath).flatMap { bytes in bytes.withUnsafeBufferPointer { ServiceColumns($0) } } },
-
             {
                 // nil: the file is there but needs the thorough reader; .some(nil): no file.
                 guard FileManager.default.fileExists(atPath: routesPath) else { return .some(nil) }
@@ -58,10 +57,12 @@ public enum CSVNetworkLoader {
         // into its half of the same arrays.
         var arcFrom = [Int32](repeating: 0, count: m)
         var arcTo = [Int32](repeating: 0, count: m)
+        typealias Half = (arcs: Int, orphans: [Int], inbound: [Int], sink: UInt64)
+        let none: Half = (0, [], [], 0)
         func resolve(_ range: Range<Int>, _ from: UnsafeMutablePointer<Int32>, _ to: UnsafeMutablePointer<Int32>)
-            -> (arcs: Int, orphans: [Int], inbound: [Int], sink: UInt64)
+            -> Half
         {
-            guard let routes else { return (0, [], [], 0) }
+            guard let routes else { return none }
             var arcs = 0
             var orphans: [Int] = []
             // The half's inbound volumes, made when the first volume is read.
@@ -105,9 +106,10 @@ public enum CSVNetworkLoader {
             }
             return (arcs, orphans, inbound, sink)
         }
-        let (first, second) = arcFrom.withUnsafeMutableBufferPointer { from in
-            arcTo.withUnsafeMutableBufferPointer { to in
-                let (from, to) = (from.baseAddress!, to.baseAddress!)
+        let (first, second) = arcFrom.withUnsafeMutableBufferPointer { from -> (Half, Half) in
+            arcTo.withUnsafeMutableBufferPointer { to -> (Half, Half) in
+                // No routes, no arcs: an empty array need not have an address.
+                guard let from = from.baseAddress, let to = to.baseAddress else { return (none, none) }
                 let (first, second) = Parallel.both(
                     { resolve(0..<m / 2, from, to) }, { resolve(m / 2..<m, from + m / 2, to + m / 2) })
                 // Close the gap the first half's orphaned routes left.

@@ -13,28 +13,15 @@ extension PathwayMetrics {
 
     /// ``jsonBytes()`` in pieces, to be written one after another without joining them.
     public func jsonChunks() -> [[UInt8]] {
-        let members = jsonMembers()
-        let parts = JSONValue.Parts(count: members.count)
-        let writers = members.map(\.write)
-        DispatchQueue.concurrentPerform(iterations: members.count) { k in
-            var part: [UInt8] = []
-            writers[k](&part)
-            parts.set(k, part)
-        }
         var chunks: [[UInt8]] = []
-        let values = parts.values
-        for k in members.indices {
-            chunks.append(Self.before(member: k, of: members))
-            chunks.append(values[k])
-        }
-        chunks.append(Self.before(member: members.count, of: members))
+        writeJSON { chunks.append($0) }
         return chunks
     }
 
     /// ``jsonBytes()`` handed to `write` in pieces, in order, each member as soon as it and
     /// those before it are ready: the first members go out while the cores write the later,
     /// and each member's bytes are let go once written.
-    public func writeJSON(_ write: ([UInt8]) throws -> Void) throws {
+    public func writeJSON(_ write: ([UInt8]) throws -> Void) rethrows {
         let members = jsonMembers()
         let parts = JSONValue.Parts(count: members.count)
         let ready = members.map { _ in DispatchSemaphore(value: 0) }
