@@ -49,6 +49,7 @@ extension PathwayCommand {
 
         func run() throws {
             let pathway = try loadOrExit(design)
+            useLargeHeap()
             let progress = terminalProgress()
             let log = try columns.load(records, progress: progress)
             progress?.update("ordering journeys", rows: log.count)

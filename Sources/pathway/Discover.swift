@@ -66,6 +66,7 @@ extension PathwayCommand {
                 return
             }
             let designPathway = try design.map { try loadOrExit($0) }
+            useLargeHeap()
             let found = try Discovered.load(records, columns: columns, warehouse: warehouse)
             let discovery = found.discovery
             let disclosure = safeOutput.disclosure
