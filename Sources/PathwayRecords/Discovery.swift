@@ -131,8 +131,9 @@ public struct Discovery: Sendable {
         let service = journeys.service
         let provided = journeys.provider
         var steps: [Step] = []
-        // The variants, from the journeys alone.
-        variants = Self.variants(journeys, ranks: rank, names: names)
+        // The variants, from the journeys alone, on the other core while this one counts.
+        let ranks = rank
+        let pendingVariants = Parallel.start { Self.variants(journeys, ranks: ranks, names: names) }
         for p in 0..<journeys.patients {
             let lo = journeys.starts[p]
             let hi = journeys.starts[p + 1]
@@ -201,6 +202,7 @@ public struct Discovery: Sendable {
                 crossings.append(n - 1 - same)
             }
         }
+        variants = pendingVariants.wait()
         // Continuity first, so that its four figures a patient are let go before the waits are
         // gathered: at 10^8 rows each is hundreds of megabytes.
         var continuity = Continuity()

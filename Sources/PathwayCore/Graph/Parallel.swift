@@ -1,11 +1,11 @@
 import Dispatch
 
 /// Two pieces of work on two cores.
-enum Parallel {
+package enum Parallel {
     /// Runs `first` and `second` at the same time and returns both results.
     ///
     /// The closures must not touch shared mutable state: each owns what it writes.
-    static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+    package static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
         let results = Results<A, B>()
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
@@ -14,6 +14,30 @@ enum Parallel {
             }
         }
         return (results.first!, results.second!)
+    }
+
+    /// Starts `work` on another core; the caller goes on with its own and then waits for the
+    /// result with ``Pending/wait()``.
+    package static func start<A>(_ work: @escaping @Sendable () -> A) -> Pending<A> {
+        let pending = Pending<A>()
+        pending.group.enter()
+        DispatchQueue.global().async {
+            pending.result = work()
+            pending.group.leave()
+        }
+        return pending
+    }
+
+    /// Work started by ``start(_:)``.
+    package final class Pending<A>: @unchecked Sendable {
+        fileprivate let group = DispatchGroup()
+        fileprivate var result: A?
+
+        /// The work's result, once it has finished.
+        package func wait() -> A {
+            group.wait()
+            return result!
+        }
     }
 
     private final class Results<A, B>: @unchecked Sendable {
