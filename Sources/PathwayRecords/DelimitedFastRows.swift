@@ -8,22 +8,22 @@ extension DelimitedReader {
     /// the thorough reader then reads (with its messages), and at the end of the window.
     ///
     /// Such a line gives the thorough reader's values byte for byte: nothing to unquote or trim,
-    /// nothing to refuse. Lines are taken a block at a time: their patients' hash slots are
-    /// read first, all at once, so that the cache misses of a table of millions of patients
-    /// overlap instead of following one another.
+    /// nothing to refuse. This core finds the fields and parses the time; the ids (patient,
+    /// services, organisation) go to an ``IDFeed``, which interns them on a second core while
+    /// this one reads on, in the same order, so numbered exactly as here.
     /// - Returns: whether it read a row.
     mutating func fastRows(_ source: inout ByteSource) -> Bool {
         guard let zone = zoneSeen, width > 0, width <= 256 else { return false }
-        let block = 16
-        if bounds.count != 2 * width * block { bounds = [Int](repeating: 0, count: 2 * width * block) }
+        if bounds.count != 2 * width { bounds = [Int](repeating: 0, count: 2 * width) }
         let delimiter = self.delimiter
         let width = self.width
         let referrals = log.shape == .referrals
-        let before = log.patient.count
+        let organised = organisationColumn >= 0
+        // The fields whose ids are interned, in the order of `IDFeed.width`.
+        let idFields =
+            [patientColumn, serviceColumn] + (referrals ? [fromColumn] : []) + (organised ? [organisationColumn] : [])
+        let before = log.time.count
         var done = source.start
-        var bounds = self.bounds
-        var times = [Int64](repeating: 0, count: block)
-        var hashes = [UInt64](repeating: 0, count: block)
         // The bytes that end a field or send the line to the thorough reader, eight at a time: a
         // word's lowest set bit of `special` is the first such byte in it (`zero` may also mark
         // bytes above a zero byte, never below one).
@@ -35,17 +35,33 @@ extension DelimitedReader {
             zero(w ^ separator) | zero(w ^ (ones &* 0x0A)) | zero(w ^ (ones &* 0x0D)) | zero(w ^ (ones &* 0x22))
                 | zero(w) | (w & high)
         }
-        source.buffer.withUnsafeBufferPointer { bytes in
+        // The ids go to a second core when this run looks long: a long window to read, and the
+        // last run was not cut short by a line for the thorough reader.
+        let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
+        var tables = IDFeed.Tables(
+            patients: patients, services: services, organisations: organisations, patient: log.patient,
+            service: log.service, from: log.from, organisation: log.organisation)
+        // The feed holds the only reference while it runs (or each insertion would copy).
+        patients = IDTable()
+        services = IDTable()
+        organisations = IDTable()
+        log.patient = []
+        log.service = []
+        log.from = []
+        log.organisation = []
+        let feed = source.buffer.withUnsafeBufferPointer { bytes -> IDFeed? in
+            guard let base = bytes.baseAddress else { return nil }
+            let feed = IDFeed(tables, referrals: referrals, organised: organised, window: base, concurrent: concurrent)
+            tables = IDFeed.Tables(
+                patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
+                organisation: [])
+            defer { feed.finish() }
             let n = bytes.count
-            guard let base = bytes.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
             var k = done
-            var open = true
-            while open {
-                // Up to a block of lines: each field's bounds, and the time.
-                var lines = 0
-                lines: while lines < block && k < n {
-                    let base = 2 * width * lines
+            bounds.withUnsafeMutableBufferPointer { bounds in
+                // A line at a time: each field's bounds, then the time.
+                lines: while k < n {
                     var field = 0
                     var fieldStart = k
                     while true {
@@ -74,8 +90,8 @@ extension DelimitedReader {
                         let first = bytes[fieldStart]
                         let last = bytes[end - 1]
                         if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { break lines }
-                        bounds[base + 2 * field] = fieldStart
-                        bounds[base + 2 * field + 1] = end
+                        bounds[2 * field] = fieldStart
+                        bounds[2 * field + 1] = end
                         field += 1
                         k += 1
                         fieldStart = k
@@ -83,42 +99,46 @@ extension DelimitedReader {
                     }
                     guard field == width,
                         case .success(let time) = RecordTime.parse(
-                            UnsafeBufferPointer(
-                                rebasing: bytes[bounds[base + 2 * timeColumn]..<bounds[base + 2 * timeColumn + 1]])),
+                            UnsafeBufferPointer(rebasing: bytes[bounds[2 * timeColumn]..<bounds[2 * timeColumn + 1]])),
                         time.hasZone == zone.hasZone
                     else { break lines }
-                    times[lines] = time.nanoseconds
-                    lines += 1
-                    done = k
-                }
-                if lines < block { open = false }
-                func value(_ line: Int, _ column: Int) -> UnsafeBufferPointer<UInt8> {
-                    let at = 2 * width * line + 2 * column
-                    return UnsafeBufferPointer(rebasing: bytes[bounds[at]..<bounds[at + 1]])
-                }
-                var sink: UInt64 = 0
-                for j in 0..<lines {
-                    hashes[j] = IDTable.hash(value(j, patientColumn))
-                    sink &+= patients.slotWord(hash: hashes[j])
-                }
-                for j in 0..<lines {
-                    log.patient.append(Int32(patients.insert(value(j, patientColumn), hash: hashes[j]).position))
-                    log.service.append(Int32(services.insert(value(j, serviceColumn)).position))
-                    if referrals { log.from.append(Int32(services.insert(value(j, fromColumn)).position)) }
-                    if organisationColumn >= 0 {
-                        log.organisation.append(Int32(organisations.insert(value(j, organisationColumn)).position))
+                    log.time.append(time.nanoseconds)
+                    let row = feed.next
+                    row[0] = Int(
+                        Int64(
+                            bitPattern: IDTable.hash(
+                                UnsafeBufferPointer(
+                                    rebasing: bytes[bounds[2 * patientColumn]..<bounds[2 * patientColumn + 1]]))))
+                    for (j, column) in idFields.enumerated() {
+                        row[1 + 2 * j] = bounds[2 * column]
+                        row[2 + 2 * j] = bounds[2 * column + 1]
                     }
-                    log.time.append(times[j])
-                }
-                line += lines
-                readAhead &+= sink
-                if let progress, log.patient.count & ~0xFFFF != (log.patient.count - lines) & ~0xFFFF {
-                    progress.update("reading records", rows: log.patient.count)
+                    feed.added()
+                    done = k
+                    line += 1
+                    if let progress, log.time.count & 0xFFFF == 0 {
+                        progress.update("reading records", rows: log.time.count)
+                    }
                 }
             }
+            return feed
         }
-        self.bounds = bounds
+        if let feed {
+            tables = feed.tables
+            feed.tables = IDFeed.Tables(
+                patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
+                organisation: [])
+            readAhead &+= feed.readAhead
+        }
+        patients = tables.patients
+        services = tables.services
+        organisations = tables.organisations
+        log.patient = tables.patient
+        log.service = tables.service
+        log.from = tables.from
+        log.organisation = tables.organisation
         source.start = done
-        return log.patient.count > before
+        lastRun = log.time.count - before
+        return log.time.count > before
     }
 }

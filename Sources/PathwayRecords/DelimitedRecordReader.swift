@@ -147,6 +147,8 @@ struct DelimitedReader {
     var bounds: [Int] = []
     /// The sum of the hash slots read ahead, kept so that the reads are not optimised away.
     var readAhead: UInt64 = 0
+    /// How many rows the last call of ``fastRows(_:)`` read.
+    var lastRun = Int.max
     /// Never take ``fastRows(_:)``.
     var thorough = false
     var progress: RunProgress?

@@ -178,9 +178,85 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         #expect(problems(false).count == 1 && problems(false) == problems(true))
         #expect(problems(false).first?.line == 90_002)
     }
+
+    /// Long runs of plain rows have their ids interned on a second core (``IDFeed``), a few
+    /// rows for the thorough reader between them: every id is numbered as the thorough reader
+    /// numbers it, in both shapes and with an organisation column, from a file read a chunk at
+    /// a time and from bytes in memory; and a bad row far into a long run has the thorough
+    /// reader's message.
+    @Test(arguments: [false, true])
+    func idsInternedOnASecondCoreAreNumberedAsOnOne(referrals: Bool) throws {
+        var random = RecordsFuzzTests.SplitMix64(state: referrals ? 11 : 7)
+        var lines = [referrals ? "patient,from,to,time,organisation" : "patient,service,time,organisation"]
+        for row in 0..<150_000 {
+            // Patients and services new and old all the way through, so that every batch
+            // adds to the tables as well as finding in them.
+            let patient = "p\(random.below(1 + row / 2))"
+            let service = "s\(random.below(2 + row / 500))"
+            let organisation = "o\(random.below(40))"
+            let time = String(
+                format: "2024-%02d-%02dT%02d:00:00", 1 + random.below(12), 1 + random.below(28), random.below(24))
+            var line =
+                referrals
+                ? "\(patient),s\(random.below(90)),\(service),\(time),\(organisation)"
+                : "\(patient),\(service),\(time),\(organisation)"
+            // Now and then a row for the thorough reader, far apart: the runs between are long.
+            if row % 40_000 == 39_999 { line = "\"\(patient)\"" + line.dropFirst(patient.count) }
+            lines.append(line)
+        }
+        let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(text.count > 4 * DelimitedRecordReader.chunk)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rows.csv").path
+        try Data(text).write(to: URL(fileURLWithPath: file))
+        let thorough = try DelimitedRecordReader.load(file, thorough: true)
+        #expect(thorough.count == 150_000 && thorough.shape == (referrals ? .referrals : .events))
+        #expect(thorough.organisationNames.count == 40)
+        #expect(try DelimitedRecordReader.load(file) == thorough)
+        #expect(try DelimitedRecordReader.load(bytes: text, file: file) == thorough)
+        var bad = lines
+        bad[120_001] = bad[120_001].replacingOccurrences(of: "2024-", with: "2024-13-")
+        let badText = Array((bad.joined(separator: "\n") + "\n").utf8)
+        func problems(_ thorough: Bool) -> [PathwayLoadError.Problem] {
+            do {
+                _ = try DelimitedRecordReader.load(bytes: badText, file: "bad.csv", thorough: thorough)
+                return []
+            } catch { return error.problems }
+        }
+        #expect(problems(false).count == 1 && problems(false) == problems(true))
+        #expect(problems(false).first?.line == 120_002)
+    }
 }
 
 @Suite struct DiscoveryTests {
+    /// The journeys of a log large enough to be ordered on two cores (each core half the
+    /// patients) are those of sorting every row by (patient, time, row): times out of order
+    /// and tied, every column moved with its row.
+    @Test func journeysOrderedOnTwoCoresAreEachPatientsRowsByTimeThenRow() throws {
+        var random = RecordsFuzzTests.SplitMix64(state: 17)
+        var text = "patient,from,to,time,organisation\n"
+        for _ in 0..<100_000 {
+            text += "p\(random.below(9_000)),s\(random.below(30)),s\(random.below(30)),"
+            text += "2024-01-\(10 + random.below(3))T0\(random.below(2)):00:00,o\(random.below(7))\n"
+        }
+        let log = try DelimitedRecordReader.load(bytes: Array(text.utf8), file: "j.csv")
+        let journeys = PatientJourneys(log)
+        let order = log.patient.indices.sorted {
+            (log.patient[$0], log.time[$0], $0) < (log.patient[$1], log.time[$1], $1)
+        }
+        #expect(journeys.rows == 100_000 && journeys.patients == log.patientCount)
+        #expect(journeys.service == order.map { log.service[$0] })
+        #expect(journeys.time == order.map { log.time[$0] })
+        #expect(journeys.from == order.map { log.from[$0] })
+        #expect(journeys.provider == order.map { log.organisation[$0] })
+        // Patient p's rows end where the sorted order's last row of p is.
+        var starts = [Int](repeating: 0, count: log.patientCount + 1)
+        for (k, row) in order.enumerated() { starts[Int(log.patient[row]) + 1] = k + 1 }
+        #expect(journeys.starts == starts)
+    }
+
     /// The radix sort behind the continuity summaries sorts as `sorted()` does: negative and
     /// positive numbers, fractions, duplicates, zero, on either side of its threshold.
     @Test func theSummariesRadixSortSortsAsSortedDoes() {

@@ -1,0 +1,167 @@
+import Dispatch
+import Foundation
+import PathwayCore
+
+/// The ids of the plain rows (``DelimitedReader/fastRows(_:)``): their patients, services and
+/// organisations, interned on a second core while the first finds the next rows' fields and
+/// parses their times.
+///
+/// At millions of patients, interning a patient is a cache miss a row (the table is far larger
+/// than the cache); with the services, about as much time as all the rest of reading a row, so
+/// on two cores the two halves overlap. The reader hands over batches of rows (each id's bytes'
+/// bounds in the window) through a ring of a few batches, two semaphores keeping the cores in
+/// step; the batches are interned in order, so every id is numbered exactly as on one core.
+/// Without a second core, or for a short run of rows, each batch is interned at once on the
+/// reader's core.
+final class IDFeed: @unchecked Sendable {
+    /// The tables and the rows' columns: the feed's own while a run of rows is read.
+    var tables: Tables
+    /// Whether a second core interns.
+    let concurrent: Bool
+
+    struct Tables {
+        var patients: IDTable
+        var services: IDTable
+        var organisations: IDTable
+        var patient: [Int32]
+        var service: [Int32]
+        var from: [Int32]
+        var organisation: [Int32]
+    }
+
+    /// The cores this process may run on.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+    static let batch = 1024
+    static let ring = 8
+    /// Ids a row: patient, service, then `from` (referral rows) and the organisation (when the
+    /// file has one).
+    let width: Int
+    private let referrals: Bool
+    private let stride: Int
+    private let organised: Bool
+    /// Each batch's rows: the patient's ``IDTable/hash(_:)``, then each id as (start, end)
+    /// offsets in the window, `stride` words a row.
+    private let bounds: UnsafeMutablePointer<Int>
+    /// Each batch's count of rows; -1 ends the run.
+    private let counts: UnsafeMutablePointer<Int>
+    private let window: UnsafePointer<UInt8>
+    // Each starts at zero (`free` is signalled once a batch in `init`): a semaphore let go
+    // below its starting value is an error.
+    private let filled = DispatchSemaphore(value: 0)
+    private let free = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// The batch being filled, and how many rows it has.
+    private var writing = 0
+    private var fill = 0
+    /// The slots read ahead (kept, so that the reads are not optimised away).
+    private(set) var readAhead: UInt64 = 0
+
+    /// A feed of rows in `window` (which must stay where it is until ``finish()``).
+    init(_ tables: Tables, referrals: Bool, organised: Bool, window: UnsafePointer<UInt8>, concurrent: Bool) {
+        self.tables = tables
+        self.referrals = referrals
+        self.organised = organised
+        width = 2 + (referrals ? 1 : 0) + (organised ? 1 : 0)
+        stride = 1 + 2 * width
+        self.window = window
+        self.concurrent = concurrent
+        bounds = .allocate(capacity: stride * Self.batch * Self.ring)
+        counts = .allocate(capacity: Self.ring)
+        if concurrent {
+            for _ in 1..<Self.ring { free.signal() }
+            DispatchQueue.global().async { self.intern() }
+        }
+    }
+
+    deinit {
+        bounds.deallocate()
+        counts.deallocate()
+    }
+
+    /// Where the next row goes: the patient's hash (its bits), then `2 * width` offsets, each
+    /// id's start and end, in the order of ``width``. ``added()`` then counts the row.
+    @inline(__always)
+    var next: UnsafeMutablePointer<Int> { bounds + stride * (writing * Self.batch + fill) }
+
+    @inline(__always)
+    func added() {
+        fill += 1
+        if fill == Self.batch { send() }
+    }
+
+    /// Waits until every row added is interned; the tables and columns are then complete.
+    func finish() {
+        send()
+        guard concurrent else { return }
+        counts[writing] = -1
+        filled.signal()
+        finished.wait()
+    }
+
+    /// Hands the batch being filled over (or, on one core, interns it now).
+    private func send() {
+        guard fill > 0 else { return }
+        counts[writing] = fill
+        fill = 0
+        if concurrent {
+            filled.signal()
+            writing = (writing + 1) % Self.ring
+            free.wait()
+        } else {
+            intern(batch: writing)
+        }
+    }
+
+    /// The second core: each batch in turn, until the one that ends the run.
+    private func intern() {
+        var slot = 0
+        while true {
+            filled.wait()
+            if counts[slot] < 0 { break }
+            intern(batch: slot)
+            free.signal()
+            slot = (slot + 1) % Self.ring
+        }
+        finished.signal()
+    }
+
+    /// Interns a batch's rows in order, a block at a time: the block's patients' hash slots are
+    /// read first, all at once, so that their cache misses overlap instead of following one
+    /// another.
+    private func intern(batch slot: Int) {
+        let count = counts[slot]
+        let base = bounds + stride * slot * Self.batch
+        let block = 16
+        var sink: UInt64 = 0
+        // The tables held in a local while the batch goes in: a class's stored property is
+        // checked for exclusive access at every use.
+        var t = Tables(
+            patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
+            organisation: [])
+        swap(&t, &tables)
+        defer { swap(&t, &tables) }
+        @inline(__always) func id(_ row: Int, _ k: Int) -> UnsafeBufferPointer<UInt8> {
+            let at = stride * row + 1 + 2 * k
+            return UnsafeBufferPointer(start: window + base[at], count: base[at + 1] - base[at])
+        }
+        let organisationField = referrals ? 3 : 2
+        var first = 0
+        while first < count {
+            let last = min(first + block, count)
+            for j in first..<last {
+                sink &+= t.patients.slotWord(hash: UInt64(bitPattern: Int64(base[stride * j])))
+            }
+            for j in first..<last {
+                let hash = UInt64(bitPattern: Int64(base[stride * j]))
+                t.patient.append(Int32(t.patients.insert(id(j, 0), hash: hash).position))
+                t.service.append(Int32(t.services.insert(id(j, 1)).position))
+                if referrals { t.from.append(Int32(t.services.insert(id(j, 2)).position)) }
+                if organised {
+                    t.organisation.append(Int32(t.organisations.insert(id(j, organisationField)).position))
+                }
+            }
+            first = last
+        }
+        readAhead &+= sink
+    }
+}
