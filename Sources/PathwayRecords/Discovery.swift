@@ -114,26 +114,15 @@ public struct Discovery: Sendable {
         var routeLastPatient: [Int32] = []
         // How many waits each route has: a second pass puts them in one run a route.
         var routeWaits: [Int] = []
-        // Continuity's figures, for each patient with two events or more.
-        var upc: [Double] = []
-        var coc: [Double] = []
-        var secon: [Double] = []
-        var crossings: [Int] = []
-        var twice = 0
-        for p in 0..<journeys.patients where journeys.starts[p + 1] - journeys.starts[p] >= 2 { twice += 1 }
-        upc.reserveCapacity(twice)
-        coc.reserveCapacity(twice)
-        secon.reserveCapacity(twice)
-        crossings.reserveCapacity(twice)
         let providerCount = journeys.organised ? log.organisationNames.count : serviceCount
-        var tally = [Int](repeating: 0, count: providerCount)
-        var touched: [Int32] = []
         let service = journeys.service
-        let provided = journeys.provider
         var steps: [Step] = []
-        // The variants, from the journeys alone, on the other core while this one counts.
+        // The variants and the continuity, each from the journeys alone, on the other core
+        // while this one counts the services and routes.
         let ranks = rank
-        let pendingVariants = Parallel.start { Self.variants(journeys, ranks: ranks, names: names) }
+        let pending = Parallel.start {
+            (Self.variants(journeys, ranks: ranks, names: names), Self.continuity(journeys, providers: providerCount))
+        }
         for p in 0..<journeys.patients {
             let lo = journeys.starts[p]
             let hi = journeys.starts[p + 1]
@@ -175,56 +164,7 @@ public struct Discovery: Sendable {
                     routeWaits[k] += 1
                 }
             }
-            // Continuity over the providers seen, for patients with two events or more.
-            let n = rows.count
-            if n >= 2 {
-                var same = 0
-                var previous: Int32 = -1
-                for row in rows {
-                    let provider = provided[row]
-                    if tally[Int(provider)] == 0 { touched.append(provider) }
-                    tally[Int(provider)] += 1
-                    if provider == previous { same += 1 }
-                    previous = provider
-                }
-                var largest = 0
-                var squares = 0
-                for provider in touched {
-                    let c = tally[Int(provider)]
-                    largest = max(largest, c)
-                    squares += c * c
-                    tally[Int(provider)] = 0
-                }
-                touched.removeAll(keepingCapacity: true)
-                upc.append(Double(largest) / Double(n))
-                coc.append(Double(squares - n) / Double(n * (n - 1)))
-                secon.append(Double(same) / Double(n - 1))
-                crossings.append(n - 1 - same)
-            }
         }
-        variants = pendingVariants.wait()
-        // Continuity first, so that its four figures a patient are let go before the waits are
-        // gathered: at 10^8 rows each is hundreds of megabytes.
-        var continuity = Continuity()
-        continuity.overOrganisations = journeys.organised
-        continuity.patients = upc.count
-        if !upc.isEmpty {
-            // Each let go once summarised.
-            continuity.upc = Statistics.summary(upc)
-            upc = []
-            continuity.coc = Statistics.summary(coc)
-            coc = []
-            continuity.secon = Statistics.summary(secon)
-            secon = []
-            continuity.boundaryCrossings = Statistics.summary(crossings.map(Double.init))
-            let most = crossings.max()!
-            continuity.maximumCrossings = most
-            var histogram = [Int](repeating: 0, count: most + 1)
-            for c in crossings { histogram[c] += 1 }
-            continuity.crossingsHistogram = histogram
-        }
-        self.continuity = continuity
-        crossings = []
         // The waits, a route's after another (a second walk of the journeys, the route found
         // again from the table), each route's then sorted.
         var waitStart = [Int](repeating: 0, count: routeList.count + 1)
@@ -249,6 +189,7 @@ public struct Discovery: Sendable {
             routeList[k].medianSeconds = Statistics.median(sorted: seconds)
             routeList[k].p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
         }
+        (variants, continuity) = pending.wait()
         services = counts.sorted { less($0.index, $1.index) }
         routes = routeList.sorted {
             $0.fromIndex != $1.fromIndex ? less($0.fromIndex, $1.fromIndex) : less($0.toIndex, $1.toIndex)
