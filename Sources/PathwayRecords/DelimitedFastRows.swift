@@ -38,23 +38,13 @@ extension DelimitedReader {
         // The ids go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
-        var tables = IDFeed.Tables(
-            patients: patients, services: services, organisations: organisations, patient: log.patient,
-            service: log.service, from: log.from, organisation: log.organisation)
         // The feed holds the only reference while it runs (or each insertion would copy).
-        patients = IDTable()
-        services = IDTable()
-        organisations = IDTable()
-        log.patient = []
-        log.service = []
-        log.from = []
-        log.organisation = []
+        var tables = IDFeed.Tables()
+        swapTables(&tables)
         let feed = source.buffer.withUnsafeBufferPointer { bytes -> IDFeed? in
             guard let base = bytes.baseAddress else { return nil }
             let feed = IDFeed(tables, referrals: referrals, organised: organised, window: base, concurrent: concurrent)
-            tables = IDFeed.Tables(
-                patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
-                organisation: [])
+            tables = IDFeed.Tables()
             defer { feed.finish() }
             let n = bytes.count
             let raw = UnsafeRawPointer(base)
@@ -124,21 +114,23 @@ extension DelimitedReader {
             return feed
         }
         if let feed {
-            tables = feed.tables
-            feed.tables = IDFeed.Tables(
-                patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
-                organisation: [])
+            swap(&tables, &feed.tables)
             readAhead &+= feed.readAhead
         }
-        patients = tables.patients
-        services = tables.services
-        organisations = tables.organisations
-        log.patient = tables.patient
-        log.service = tables.service
-        log.from = tables.from
-        log.organisation = tables.organisation
+        swapTables(&tables)
         source.start = done
         lastRun = log.time.count - before
         return log.time.count > before
+    }
+
+    /// Exchanges the reader's tables and id columns with `tables`.
+    private mutating func swapTables(_ tables: inout IDFeed.Tables) {
+        swap(&patients, &tables.patients)
+        swap(&services, &tables.services)
+        swap(&organisations, &tables.organisations)
+        swap(&log.patient, &tables.patient)
+        swap(&log.service, &tables.service)
+        swap(&log.from, &tables.from)
+        swap(&log.organisation, &tables.organisation)
     }
 }

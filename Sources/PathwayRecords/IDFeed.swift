@@ -20,13 +20,13 @@ final class IDFeed: @unchecked Sendable {
     let concurrent: Bool
 
     struct Tables {
-        var patients: IDTable
-        var services: IDTable
-        var organisations: IDTable
-        var patient: [Int32]
-        var service: [Int32]
-        var from: [Int32]
-        var organisation: [Int32]
+        var patients = IDTable()
+        var services = IDTable()
+        var organisations = IDTable()
+        var patient: [Int32] = []
+        var service: [Int32] = []
+        var from: [Int32] = []
+        var organisation: [Int32] = []
     }
 
     /// The cores this process may run on.
@@ -135,9 +135,7 @@ final class IDFeed: @unchecked Sendable {
         var sink: UInt64 = 0
         // The tables held in a local while the batch goes in: a class's stored property is
         // checked for exclusive access at every use.
-        var t = Tables(
-            patients: IDTable(), services: IDTable(), organisations: IDTable(), patient: [], service: [], from: [],
-            organisation: [])
+        var t = Tables()
         swap(&t, &tables)
         defer { swap(&t, &tables) }
         @inline(__always) func id(_ row: Int, _ k: Int) -> UnsafeBufferPointer<UInt8> {
