@@ -38,13 +38,14 @@ extension DelimitedReader {
         // The ids go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
+        let feed = self.feed ?? IDFeed(referrals: referrals, organised: organised)
+        self.feed = feed
         // The feed holds the only reference while it runs (or each insertion would copy).
-        var tables = IDFeed.Tables()
-        swapTables(&tables)
-        let feed = source.buffer.withUnsafeBufferPointer { bytes -> IDFeed? in
-            guard let base = bytes.baseAddress else { return nil }
-            let feed = IDFeed(tables, referrals: referrals, organised: organised, window: base, concurrent: concurrent)
-            tables = IDFeed.Tables()
+        swapTables(feed)
+        defer { swapTables(feed) }
+        source.buffer.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            feed.begin(window: base, concurrent: concurrent)
             defer { feed.finish() }
             let n = bytes.count
             let raw = UnsafeRawPointer(base)
@@ -111,26 +112,20 @@ extension DelimitedReader {
                     }
                 }
             }
-            return feed
         }
-        if let feed {
-            swap(&tables, &feed.tables)
-            readAhead &+= feed.readAhead
-        }
-        swapTables(&tables)
         source.start = done
         lastRun = log.time.count - before
         return log.time.count > before
     }
 
-    /// Exchanges the reader's tables and id columns with `tables`.
-    private mutating func swapTables(_ tables: inout IDFeed.Tables) {
-        swap(&patients, &tables.patients)
-        swap(&services, &tables.services)
-        swap(&organisations, &tables.organisations)
-        swap(&log.patient, &tables.patient)
-        swap(&log.service, &tables.service)
-        swap(&log.from, &tables.from)
-        swap(&log.organisation, &tables.organisation)
+    /// Exchanges the reader's tables and id columns with the feed's.
+    private mutating func swapTables(_ feed: IDFeed) {
+        swap(&patients, &feed.tables.patients)
+        swap(&services, &feed.tables.services)
+        swap(&organisations, &feed.tables.organisations)
+        swap(&log.patient, &feed.tables.patient)
+        swap(&log.service, &feed.tables.service)
+        swap(&log.from, &feed.tables.from)
+        swap(&log.organisation, &feed.tables.organisation)
     }
 }

@@ -145,10 +145,10 @@ struct DelimitedReader {
     var scratch: [UInt8] = []
     /// Each field's first byte and end, for ``fastRows(_:)``.
     var bounds: [Int] = []
-    /// The sum of the hash slots read ahead, kept so that the reads are not optimised away.
-    var readAhead: UInt64 = 0
     /// How many rows the last call of ``fastRows(_:)`` read.
     var lastRun = Int.max
+    /// The ids of ``fastRows(_:)``'s runs, interned on a second core; one for all the runs.
+    var feed: IDFeed?
     /// Never take ``fastRows(_:)``.
     var thorough = false
     var progress: RunProgress?

@@ -12,12 +12,14 @@ import PathwayCore
 /// bounds in the window) through a ring of a few batches, two semaphores keeping the cores in
 /// step; the batches are interned in order, so every id is numbered exactly as on one core.
 /// Without a second core, or for a short run of rows, each batch is interned at once on the
-/// reader's core.
+/// reader's core. A reader keeps one feed for all its runs: a run may be a single row, between
+/// rows for the thorough reader, and must cost no more than it did on one core.
 final class IDFeed: @unchecked Sendable {
-    /// The tables and the rows' columns: the feed's own while a run of rows is read.
-    var tables: Tables
-    /// Whether a second core interns.
-    let concurrent: Bool
+    /// The tables and the rows' columns: the feed's own while a run of rows is read (the
+    /// reader's between runs, when these are ``none``).
+    var tables = IDFeed.none
+    /// Whether a second core interns this run.
+    private var concurrent = false
 
     struct Tables {
         var patients = IDTable()
@@ -29,13 +31,17 @@ final class IDFeed: @unchecked Sendable {
         var organisation: [Int32] = []
     }
 
+    /// Tables that stand in where the real ones are away, and are never written: copying them
+    /// allocates nothing.
+    static let none = Tables()
+
     /// The cores this process may run on.
     static let cores = ProcessInfo.processInfo.activeProcessorCount
     static let batch = 1024
     static let ring = 8
     /// Ids a row: patient, service, then `from` (referral rows) and the organisation (when the
     /// file has one).
-    let width: Int
+    private let width: Int
     private let referrals: Bool
     private let stride: Int
     private let organised: Bool
@@ -44,33 +50,42 @@ final class IDFeed: @unchecked Sendable {
     private let bounds: UnsafeMutablePointer<Int>
     /// Each batch's count of rows; -1 ends the run.
     private let counts: UnsafeMutablePointer<Int>
-    private let window: UnsafePointer<UInt8>
-    // Each starts at zero (`free` is signalled once a batch in `init`): a semaphore let go
-    // below its starting value is an error.
+    /// The window of the run being read.
+    private var window: UnsafePointer<UInt8>?
+    // Each starts at zero (`free` is signalled once a batch before the first concurrent run,
+    // and is back at that count after each): a semaphore let go below its starting value is
+    // an error.
     private let filled = DispatchSemaphore(value: 0)
     private let free = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     /// The batch being filled, and how many rows it has.
     private var writing = 0
     private var fill = 0
+    private var primed = false
     /// The slots read ahead (kept, so that the reads are not optimised away).
     private(set) var readAhead: UInt64 = 0
 
-    /// A feed of rows in `window` (which must stay where it is until ``finish()``).
-    init(_ tables: Tables, referrals: Bool, organised: Bool, window: UnsafePointer<UInt8>, concurrent: Bool) {
-        self.tables = tables
+    init(referrals: Bool, organised: Bool) {
         self.referrals = referrals
         self.organised = organised
         width = 2 + (referrals ? 1 : 0) + (organised ? 1 : 0)
         stride = 1 + 2 * width
-        self.window = window
-        self.concurrent = concurrent
         bounds = .allocate(capacity: stride * Self.batch * Self.ring)
         counts = .allocate(capacity: Self.ring)
-        if concurrent {
+    }
+
+    /// Starts a run of rows in `window`, which must stay where it is until ``finish()``.
+    func begin(window: UnsafePointer<UInt8>, concurrent: Bool) {
+        self.window = window
+        self.concurrent = concurrent
+        writing = 0
+        fill = 0
+        guard concurrent else { return }
+        if !primed {
             for _ in 1..<Self.ring { free.signal() }
-            DispatchQueue.global().async { self.intern() }
+            primed = true
         }
+        DispatchQueue.global().async { self.intern() }
     }
 
     deinit {
@@ -130,12 +145,13 @@ final class IDFeed: @unchecked Sendable {
     /// another.
     private func intern(batch slot: Int) {
         let count = counts[slot]
+        guard let window else { return }
         let base = bounds + stride * slot * Self.batch
         let block = 16
         var sink: UInt64 = 0
         // The tables held in a local while the batch goes in: a class's stored property is
         // checked for exclusive access at every use.
-        var t = Tables()
+        var t = Self.none
         swap(&t, &tables)
         defer { swap(&t, &tables) }
         @inline(__always) func id(_ row: Int, _ k: Int) -> UnsafeBufferPointer<UInt8> {
