@@ -81,20 +81,17 @@ public struct Conformance: Sendable {
         var onDesign = 0
         var onDesignPatients = 0
         var startCounts: [String: Int] = [:]
-        var steps: [Step] = []
         for p in 0..<journeys.patients {
             let (start, _) = journeys.startAndEnd(patient: p)
             let startID = mapped[Int(start)]
             var follows = matched[Int(start)] != nil && entries.contains(startID)
             if !follows { startCounts[startID, default: 0] += 1 }
-            journeys.steps(patient: p, into: &steps)
-            for step in steps {
-                let pair = Pair(from: mapped[Int(step.from)], to: mapped[Int(step.to)])
+            journeys.forEachStep(patient: p) { from, to, _ in
+                let pair = Pair(from: mapped[Int(from)], to: mapped[Int(to)])
                 total += 1
-                let isDesigned =
-                    matched[Int(step.from)] != nil && matched[Int(step.to)] != nil && designedSet.contains(pair)
+                let isDesigned = matched[Int(from)] != nil && matched[Int(to)] != nil && designedSet.contains(pair)
                 if isDesigned { onDesign += 1 } else { follows = false }
-                if matched[Int(step.to)] != nil { inbound[pair.to, default: 0] += 1 }
+                if matched[Int(to)] != nil { inbound[pair.to, default: 0] += 1 }
                 var entry = observed[pair] ?? ObservedPair(from: pair.from, to: pair.to, transitions: 0, patients: 0)
                 entry.transitions += 1
                 if lastPatient[pair] != p {

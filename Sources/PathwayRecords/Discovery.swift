@@ -99,24 +99,8 @@ public struct Discovery: Sendable {
             rank[k] = Int32(place)
         }
         func less(_ a: Int32, _ b: Int32) -> Bool { rank[Int(a)] < rank[Int(b)] }
-        // A route's number by (from, to): a table of every pair when there are few services
-        // (no hashing on the way), else a dictionary.
-        let dense = serviceCount * serviceCount <= 1 << 22
-        var routeTable = [Int32](repeating: -1, count: dense ? serviceCount * serviceCount : 0)
-        var routeIndex: [UInt64: Int] = [:]
-        var routeList: [RouteStats] = []
-        /// The number of the step's route, -1 before it has one.
-        func route(_ step: Step) -> Int {
-            dense
-                ? Int(routeTable[Int(step.from) * serviceCount + Int(step.to)])
-                : routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] ?? -1
-        }
-        var routeLastPatient: [Int32] = []
-        // How many waits each route has: a second pass puts them in one run a route.
-        var routeWaits: [Int] = []
         let providerCount = journeys.organised ? log.organisationNames.count : serviceCount
         let service = journeys.service
-        var steps: [Step] = []
         // The continuity and the variants, each from the journeys alone, on the other core
         // while this one counts the services and routes. Continuity first: its four figures
         // a patient (at 10^8 rows, hundreds of megabytes each) are summarised and let go
@@ -127,13 +111,10 @@ public struct Discovery: Sendable {
             return (Self.variants(journeys, ranks: ranks, names: names), continuity)
         }
         for p in 0..<journeys.patients {
-            let lo = journeys.starts[p]
-            let hi = journeys.starts[p + 1]
-            let rows = lo..<hi
             let (start, end) = journeys.startAndEnd(patient: p)
             counts[Int(start)].starts += 1
             counts[Int(end)].ends += 1
-            for row in rows {
+            for row in journeys.starts[p]..<journeys.starts[p + 1] {
                 let s = Int(service[row])
                 counts[s].events += 1
                 if lastPatient[s] != Int32(p) {
@@ -141,57 +122,8 @@ public struct Discovery: Sendable {
                     counts[s].patients += 1
                 }
             }
-            journeys.steps(patient: p, into: &steps)
-            for step in steps {
-                var k = route(step)
-                if k < 0 {
-                    k = routeList.count
-                    if dense {
-                        routeTable[Int(step.from) * serviceCount + Int(step.to)] = Int32(k)
-                    } else {
-                        routeIndex[UInt64(UInt32(step.from)) << 32 | UInt64(UInt32(step.to))] = k
-                    }
-                    routeList.append(
-                        RouteStats(
-                            from: log.serviceNames[Int(step.from)], to: log.serviceNames[Int(step.to)],
-                            fromIndex: step.from, toIndex: step.to))
-                    routeLastPatient.append(-1)
-                    routeWaits.append(0)
-                }
-                routeList[k].transitions += 1
-                if routeLastPatient[k] != Int32(p) {
-                    routeLastPatient[k] = Int32(p)
-                    routeList[k].patients += 1
-                }
-                if step.wait != nil {
-                    routeWaits[k] += 1
-                }
-            }
         }
-        // The waits, a route's after another (a second walk of the journeys, the route found
-        // again from the table), each route's then sorted.
-        var waitStart = [Int](repeating: 0, count: routeList.count + 1)
-        for k in routeList.indices { waitStart[k + 1] = waitStart[k] + routeWaits[k] }
-        var next = waitStart
-        var sortedWaits = [Int64](repeating: 0, count: waitStart[routeList.count])
-        for p in 0..<journeys.patients {
-            journeys.steps(patient: p, into: &steps)
-            for step in steps {
-                guard let wait = step.wait else { continue }
-                let k = route(step)
-                sortedWaits[next[k]] = wait
-                next[k] += 1
-            }
-        }
-        for k in routeList.indices where waitStart[k] < waitStart[k + 1] {
-            sortedWaits[waitStart[k]..<waitStart[k + 1]].sort()
-            let seconds = sortedWaits[waitStart[k]..<waitStart[k + 1]].map {
-                Double($0) / Double(RecordTime.nanosecondsPerSecond)
-            }
-            routeList[k].meanSeconds = Statistics.mean(seconds)
-            routeList[k].medianSeconds = Statistics.median(sorted: seconds)
-            routeList[k].p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
-        }
+        let routeList = Self.routes(journeys, names: names)
         (variants, continuity) = pending.wait()
         services = counts.sorted { less($0.index, $1.index) }
         routes = routeList.sorted {
@@ -263,12 +195,16 @@ public enum Statistics {
         return Discovery.Summary(mean: mean(sorted), median: median(sorted: sorted))
     }
 
-    /// Where each key goes in one pass of a radix sort on the sixteen bits at `shift`: `counts`
-    /// becomes each digit's first place. False when every key has the same digit there, so
-    /// that nothing would move.
+    /// Where each key goes in one pass of a radix sort on the eleven bits at `shift`: `counts`
+    /// (2,048 of them) becomes each digit's first place. False when every key has the same
+    /// digit there, so that nothing would move.
     static func places(of keys: [UInt64], shift: UInt64, in counts: inout [Int]) -> Bool {
         for k in counts.indices { counts[k] = 0 }
-        for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0xFFFF] += 1 }
+        keys.withUnsafeBufferPointer { keys in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0x7FF] += 1 }
+            }
+        }
         if counts.contains(keys.count) { return false }
         var total = 0
         for k in counts.indices {
@@ -280,28 +216,17 @@ public enum Statistics {
     }
 
     /// `values.sorted()`, for values without NaN: a radix sort on the bits (ordered as the
-    /// numbers are) for long arrays, sixteen bits a pass; at 10^7 rows there are millions of
-    /// patients' figures to sort, four times over.
+    /// numbers are) for long arrays; at 10^7 rows there are millions of patients' figures to
+    /// sort, four times over.
     static func ascending(_ values: [Double]) -> [Double] {
-        let n = values.count
-        if n < 1 << 12 { return values.sorted() }
+        if values.count < 1 << 12 { return values.sorted() }
         // Negative numbers: every bit flipped; others: the sign bit set.
         var keys = values.map { v -> UInt64 in
             let bits = v.bitPattern
             return bits >> 63 == 1 ? ~bits : bits | 1 << 63
         }
-        var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for pass in 0..<4 {
-            let shift = UInt64(16 * pass)
-            guard places(of: keys, shift: shift, in: &counts) else { continue }
-            for key in keys {
-                let digit = Int(truncatingIfNeeded: key >> shift) & 0xFFFF
-                other[counts[digit]] = key
-                counts[digit] += 1
-            }
-            swap(&keys, &other)
-        }
+        var none: [Int32] = []
+        Discovery.radixSort(&keys, carrying: &none)
         return keys.map { key in
             Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
         }

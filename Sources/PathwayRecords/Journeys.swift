@@ -137,13 +137,6 @@ public struct PatientJourneys: Sendable {
     public var rows: Int { service.count }
 }
 
-/// One step of a journey: a transition from → to, with its wait in nanoseconds when it has one.
-struct Step {
-    var from: Int32
-    var to: Int32
-    var wait: Int64?
-}
-
 extension PatientJourneys {
     /// Where patient `p`'s journey starts (event rows: the first service; referral rows: the
     /// first `from`) and ends.
@@ -151,20 +144,21 @@ extension PatientJourneys {
         (shape == .events ? service[starts[p]] : from[starts[p]], service[starts[p + 1] - 1])
     }
 
-    /// Patient `p`'s transitions in order, in `steps` (emptied first, so that one buffer
-    /// serves every patient).
-    func steps(patient p: Int, into steps: inout [Step]) {
-        steps.removeAll(keepingCapacity: true)
+    /// Calls `body` with each transition of patient `p` in order: from, to, and the row it
+    /// reaches, which has a wait (its time less the row before's) when it is not the
+    /// patient's first row.
+    @inline(__always)
+    func forEachStep(patient p: Int, _ body: (Int32, Int32, Int) -> Void) {
         let lo = starts[p]
         let hi = starts[p + 1]
         if shape == .events {
-            for k in (lo + 1)..<max(lo + 1, hi) {
-                steps.append(Step(from: service[k - 1], to: service[k], wait: time[k] - time[k - 1]))
+            var k = lo + 1
+            while k < hi {
+                body(service[k - 1], service[k], k)
+                k += 1
             }
         } else {
-            for k in lo..<hi {
-                steps.append(Step(from: from[k], to: service[k], wait: k > lo ? time[k] - time[k - 1] : nil))
-            }
+            for k in lo..<hi { body(from[k], service[k], k) }
         }
     }
 }

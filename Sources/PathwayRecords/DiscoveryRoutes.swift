@@ -1,0 +1,116 @@
+import PathwayCore
+
+/// The routes the journeys take, numbered as first met, and each route's transitions, patients
+/// and waits: the figures of `shared/pathway-format.md` section 5's `routes`, kept in flat
+/// arrays a route, so that a walk of 10^7 transitions reads and writes a few words each.
+struct RouteTally {
+    let services: Int
+    /// A route's number by pair, `from * services + to`, -1 before it is met: a table of every
+    /// pair when there are few services (no hashing on the way), else a dictionary.
+    private let dense: Bool
+    private var table: [Int32]
+    private var index: [UInt64: Int32] = [:]
+    /// Each route's ends, by number.
+    private(set) var from: [Int32] = []
+    private(set) var to: [Int32] = []
+    /// Each route's figures, by number, side by side: one cache line a transition.
+    private(set) var figures: [Figures] = []
+
+    struct Figures {
+        var transitions = 0
+        var patients = 0
+        var waits = 0
+        /// The last patient counted.
+        var lastPatient: Int32 = -1
+    }
+
+    var count: Int { from.count }
+
+    init(services: Int) {
+        self.services = services
+        dense = services * services <= 1 << 22
+        table = [Int32](repeating: -1, count: dense ? services * services : 0)
+    }
+
+    /// The number of the route `a → b`, -1 if it has not been met.
+    @inline(__always)
+    func number(_ a: Int32, _ b: Int32) -> Int {
+        dense ? Int(table[Int(a) * services + Int(b)]) : Int(index[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))] ?? -1)
+    }
+
+    /// Counts a transition `a → b` of patient `p`, with a wait or not.
+    @inline(__always)
+    mutating func count(_ a: Int32, _ b: Int32, patient p: Int32, wait: Bool) {
+        var r = number(a, b)
+        if r < 0 { r = add(a, b) }
+        figures.withUnsafeMutableBufferPointer { figures in
+            figures[r].transitions += 1
+            if figures[r].lastPatient != p {
+                figures[r].lastPatient = p
+                figures[r].patients += 1
+            }
+            if wait { figures[r].waits += 1 }
+        }
+    }
+
+    private mutating func add(_ a: Int32, _ b: Int32) -> Int {
+        let r = from.count
+        if dense {
+            table[Int(a) * services + Int(b)] = Int32(r)
+        } else {
+            index[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))] = Int32(r)
+        }
+        from.append(a)
+        to.append(b)
+        figures.append(Figures())
+        return r
+    }
+}
+
+extension Discovery {
+    /// The routes of the journeys with their figures: transitions and patients in one walk,
+    /// then the waits put in one run a route by a second walk and each run sorted for the
+    /// mean, median and 90th percentile.
+    static func routes(_ journeys: PatientJourneys, names: [String]) -> [RouteStats] {
+        var tally = RouteTally(services: names.count)
+        for p in 0..<journeys.patients {
+            let lo = journeys.starts[p]
+            journeys.forEachStep(patient: p) { a, b, k in tally.count(a, b, patient: Int32(p), wait: k > lo) }
+        }
+        var waitStart = [Int](repeating: 0, count: tally.count + 1)
+        for r in 0..<tally.count { waitStart[r + 1] = waitStart[r] + tally.figures[r].waits }
+        var next = waitStart
+        var sortedWaits = [Int64](repeating: 0, count: waitStart[tally.count])
+        let time = journeys.time
+        sortedWaits.withUnsafeMutableBufferPointer { waits in
+            next.withUnsafeMutableBufferPointer { next in
+                for p in 0..<journeys.patients {
+                    let lo = journeys.starts[p]
+                    journeys.forEachStep(patient: p) { a, b, k in
+                        guard k > lo else { return }
+                        let r = tally.number(a, b)
+                        waits[next[r]] = time[k] - time[k - 1]
+                        next[r] += 1
+                    }
+                }
+            }
+        }
+        return (0..<tally.count).map { r in
+            var stats = RouteStats(
+                from: names[Int(tally.from[r])], to: names[Int(tally.to[r])], fromIndex: tally.from[r],
+                toIndex: tally.to[r])
+            stats.transitions = tally.figures[r].transitions
+            stats.patients = tally.figures[r].patients
+            if waitStart[r] < waitStart[r + 1] {
+                sortedWaits[waitStart[r]..<waitStart[r + 1]].sort()
+                let seconds = sortedWaits[waitStart[r]..<waitStart[r + 1]].map {
+                    Double($0) / Double(RecordTime.nanosecondsPerSecond)
+                }
+                stats.meanSeconds = Statistics.mean(seconds)
+                stats.medianSeconds = Statistics.median(sorted: seconds)
+                stats.p90Seconds = Statistics.percentile(sorted: seconds, 0.9)
+            }
+            return stats
+        }
+    }
+}
