@@ -232,17 +232,22 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
 
 @Suite struct DiscoveryTests {
     /// The journeys of a log large enough to be ordered on two cores (each core half the
-    /// patients) are those of sorting every row by (patient, time, row): times out of order
-    /// and tied, every column moved with its row.
-    @Test func journeysOrderedOnTwoCoresAreEachPatientsRowsByTimeThenRow() throws {
+    /// rows, then the buckets of half the rows) are those of sorting every row by (patient,
+    /// time, row): times out of order and tied, every column moved with its row. So are they
+    /// with buckets of one patient, of 2^16 patients, and with buckets too large to copy
+    /// placed from the log; patients with more than 32 rows are sorted the long way.
+    @Test(arguments: [(1 << 15, 1 << 20), (1, 1 << 20), (1 << 30, 1 << 20), (1 << 12, 100), (1 << 15, 0)])
+    func journeysOrderedOnTwoCoresAreEachPatientsRowsByTimeThenRow(bucketRows: Int, largestCopied: Int) throws {
         var random = RecordsFuzzTests.SplitMix64(state: 17)
         var text = "patient,from,to,time,organisation\n"
-        for _ in 0..<100_000 {
-            text += "p\(random.below(9_000)),s\(random.below(30)),s\(random.below(30)),"
+        for k in 0..<100_000 {
+            // Patient 0 has a row in ten: thousands, in time order and out of it.
+            let patient = k % 10 == 0 ? 0 : random.below(9_000)
+            text += "p\(patient),s\(random.below(30)),s\(random.below(30)),"
             text += "2024-01-\(10 + random.below(3))T0\(random.below(2)):00:00,o\(random.below(7))\n"
         }
         let log = try DelimitedRecordReader.load(bytes: Array(text.utf8), file: "j.csv")
-        let journeys = PatientJourneys(log)
+        let journeys = PatientJourneys(log, bucketRows: bucketRows, largestCopied: largestCopied)
         let order = log.patient.indices.sorted {
             (log.patient[$0], log.time[$0], $0) < (log.patient[$1], log.time[$1], $1)
         }
@@ -255,6 +260,14 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         var starts = [Int](repeating: 0, count: log.patientCount + 1)
         for (k, row) in order.enumerated() { starts[Int(log.patient[row]) + 1] = k + 1 }
         #expect(journeys.starts == starts)
+    }
+
+    /// Buckets hold about the rows asked for, never more than 2^16 patients, at least one.
+    @Test func bucketsHoldAboutTheRowsAskedFor() {
+        #expect(PatientJourneys.bucketShift(patients: 2_500_000, rows: 10_000_000, bucketRows: 1 << 15) == 13)
+        #expect(PatientJourneys.bucketShift(patients: 10, rows: 10_000_000, bucketRows: 1 << 15) == 0)
+        #expect(PatientJourneys.bucketShift(patients: 1 << 30, rows: 1 << 30, bucketRows: 1 << 20) == 16)
+        #expect(PatientJourneys.bucketShift(patients: 0, rows: 0, bucketRows: 1 << 15) == 0)
     }
 
     /// The radix sort behind the continuity summaries sorts as `sorted()` does: negative and
