@@ -21,8 +21,50 @@ public enum RecordTime {
 
     /// Parses `bytes`; on failure, the reason (to follow "the time '…' is …").
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Parsed, TimeProblem> {
+        if let time = fixed(bytes) { return .success(time) }
+        return scanned(bytes)
+    }
+
+    /// Parses `bytes` byte by byte, every form.
+    static func scanned(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Parsed, TimeProblem> {
         var scan = Scanner(bytes: bytes)
         return scan.time()
+    }
+
+    /// The forms that fill most files, `2024-03-01T09:30:00` (or a space for the `T`) and
+    /// `2024-03-01`, read at their fixed places in one go, if valid and in range; nil for
+    /// anything else, which the scanner reads (and says what is wrong with). At 10^7 rows
+    /// the scanner's checks at every byte were a seventh of the reading.
+    @inline(__always)
+    static func fixed(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed? {
+        let n = bytes.count
+        guard n == 19 || n == 10, let b = bytes.baseAddress, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 0x30) }
+        @inline(__always) func isDigit(_ i: Int) -> Bool { b[i] &- 0x30 < 10 }
+        guard isDigit(0), isDigit(1), isDigit(2), isDigit(3), isDigit(5), isDigit(6), isDigit(8), isDigit(9) else {
+            return nil
+        }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let day = digit(8) * 10 + digit(9)
+        var seconds = 0
+        if n == 19 {
+            guard b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A, isDigit(11), isDigit(12),
+                isDigit(14), isDigit(15), isDigit(17), isDigit(18)
+            else { return nil }
+            let hour = digit(11) * 10 + digit(12)
+            let minute = digit(14) * 10 + digit(15)
+            let second = digit(17) * 10 + digit(18)
+            guard hour <= 23, minute <= 59, second <= 59 else { return nil }
+            seconds = hour * 3600 + minute * 60 + second
+        }
+        guard year >= 1678, year <= 2261, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month) else {
+            return nil
+        }
+        // Years 1678 to 2261 are within the nanosecond clock: no overflow.
+        return Parsed(
+            nanoseconds: (days(year: year, month: month, day: day) * 86_400 + Int64(seconds)) * nanosecondsPerSecond,
+            hasZone: false)
     }
 
     /// Parses a string (tests and XES attributes).

@@ -84,6 +84,37 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         }
         #expect(RecordTime.parse("2024-01-01T00:00:00.1234567891") != .failure(.unreadable))
     }
+
+    /// The fixed-place reading of the common forms gives what the scanner gives, or hands
+    /// over: dates and date-times in and out of range (leap days, the ends of the years the
+    /// clock holds, hours, minutes and seconds past their last), a byte other than a digit
+    /// or the separator at each place, and every valid one read at its places.
+    @Test func theCommonFormsReadAtFixedPlacesAsTheScannerReadsThem() {
+        var random = RecordsFuzzTests.SplitMix64(state: 29)
+        func pad(_ v: Int, _ width: Int) -> String {
+            let text = String(v)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var valid = 0
+        for k in 0..<60_000 {
+            let year = [1677, 1678, 1900, 2000, 2023, 2024, 2100, 2261, 2262][random.below(9)]
+            var text = pad(year, 4) + "-" + pad(random.below(14), 2) + "-" + pad(random.below(33), 2)
+            if k % 3 != 0 {
+                text += [" ", "T"][random.below(2)] + pad(random.below(25), 2) + ":" + pad(random.below(61), 2)
+                text += ":" + pad(random.below(61), 2)
+            }
+            var bytes = Array(text.utf8)
+            if k % 5 == 0 { bytes[random.below(bytes.count)] = Array("x-:T /9".utf8)[random.below(7)] }
+            let (fixed, scanned) = bytes.withUnsafeBufferPointer { (RecordTime.fixed($0), RecordTime.scanned($0)) }
+            if let fixed {
+                #expect(scanned == .success(fixed), "\(text)")
+                valid += 1
+            } else if case .success(let time) = scanned, !time.hasZone {
+                Issue.record("\(String(decoding: bytes, as: UTF8.self)) reads but not at fixed places")
+            }
+        }
+        #expect(valid > 10_000)
+    }
 }
 
 @Suite struct FastReaderTests {
