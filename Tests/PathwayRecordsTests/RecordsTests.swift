@@ -363,6 +363,47 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         #expect(d.variants.map(\.patients) == expected.map(\.value))
     }
 
+    /// Route figures by brute force over a log of 1,600 possible routes (seven groups of 256
+    /// for the waits' second walk) in both shapes: each route's transitions, patients and
+    /// sorted waits gathered from each patient's rows sorted by (time, row).
+    @Test(arguments: [false, true])
+    func routeFiguresAgreeWithGatheringEveryWait(referrals: Bool) throws {
+        var random = RecordsFuzzTests.SplitMix64(state: 23)
+        var text = referrals ? "patient,from,to,time\n" : "patient,service,time\n"
+        var rows: [(patient: Int, from: String, to: String, time: Int)] = []
+        for _ in 0..<30_000 {
+            let row = (random.below(3_000), "s\(random.below(40))", "s\(random.below(40))", random.below(500_000))
+            rows.append(row)
+            let time = RecordTime.format(Int64(row.3) * RecordTime.nanosecondsPerSecond)
+            text += "p\(row.0)," + (referrals ? "\(row.1)," : "") + "\(row.2),\(time)\n"
+        }
+        let d = Discovery(try records(text))
+        var waits: [String: [Int]] = [:]
+        var transitions: [String: Int] = [:]
+        var patients: [String: Set<Int>] = [:]
+        let byPatient = Dictionary(grouping: rows.indices, by: { rows[$0].patient })
+        for (patient, indices) in byPatient {
+            let ordered = indices.sorted { (rows[$0].time, $0) < (rows[$1].time, $1) }
+            for (k, i) in ordered.enumerated() {
+                guard referrals || k > 0 else { continue }
+                let from = referrals ? rows[i].from : rows[ordered[k - 1]].to
+                let key = from + ">" + rows[i].to
+                transitions[key, default: 0] += 1
+                patients[key, default: []].insert(patient)
+                if k > 0 { waits[key, default: []].append(rows[i].time - rows[ordered[k - 1]].time) }
+            }
+        }
+        #expect(d.routes.count == transitions.count && d.routes.count > 1_000)
+        for route in d.routes {
+            let key = route.from + ">" + route.to
+            let seconds = (waits[key] ?? []).sorted().map(Double.init)
+            #expect(route.transitions == transitions[key] && route.patients == patients[key]?.count, "\(key)")
+            #expect(route.meanSeconds == Statistics.mean(seconds), "\(key)")
+            #expect(route.medianSeconds == Statistics.median(sorted: seconds), "\(key)")
+            #expect(route.p90Seconds == Statistics.percentile(sorted: seconds, 0.9), "\(key)")
+        }
+    }
+
     /// Worked by hand: ties keep file order, rows come unsorted, self-transitions count.
     @Test func aSmallLogWorkedByHand() throws {
         let log = try records(
