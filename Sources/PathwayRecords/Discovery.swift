@@ -195,26 +195,6 @@ public enum Statistics {
         return Discovery.Summary(mean: mean(sorted), median: median(sorted: sorted))
     }
 
-    /// Where each key goes in one pass of a radix sort on the eleven bits at `shift`: `counts`
-    /// (2,048 of them) becomes each digit's first place. False when every key has the same
-    /// digit there, so that nothing would move.
-    static func places(of keys: [UInt64], shift: UInt64, in counts: inout [Int]) -> Bool {
-        for k in counts.indices { counts[k] = 0 }
-        keys.withUnsafeBufferPointer { keys in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for key in keys { counts[Int(truncatingIfNeeded: key >> shift) & 0x7FF] += 1 }
-            }
-        }
-        if counts.contains(keys.count) { return false }
-        var total = 0
-        for k in counts.indices {
-            let c = counts[k]
-            counts[k] = total
-            total += c
-        }
-        return true
-    }
-
     /// `values.sorted()`, for values without NaN: a radix sort on the bits (ordered as the
     /// numbers are) for long arrays; at 10^7 rows there are millions of patients' figures to
     /// sort, four times over.

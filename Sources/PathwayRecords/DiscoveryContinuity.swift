@@ -53,12 +53,21 @@ extension Discovery {
         coc = []
         continuity.secon = Statistics.summary(secon)
         secon = []
-        continuity.boundaryCrossings = Statistics.summary(crossings.map(Double.init))
         let most = crossings.max()!
         continuity.maximumCrossings = most
         var histogram = [Int](repeating: 0, count: most + 1)
         for c in crossings { histogram[c] += 1 }
         continuity.crossingsHistogram = histogram
+        // Whole numbers: sorted, they are each count of crossings as often as the histogram
+        // says, so no sort is needed.
+        crossings = []
+        var sorted: [Double] = []
+        sorted.reserveCapacity(continuity.patients)
+        for (c, patients) in histogram.enumerated() {
+            sorted.append(contentsOf: repeatElement(Double(c), count: patients))
+        }
+        continuity.boundaryCrossings = Discovery.Summary(
+            mean: Statistics.mean(sorted), median: Statistics.median(sorted: sorted))
         return continuity
     }
 }

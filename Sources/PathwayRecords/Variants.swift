@@ -107,18 +107,37 @@ extension Discovery {
         let carry = !values.isEmpty
         var otherKeys = [UInt64](repeating: 0, count: n)
         var otherValues = [Int32](repeating: 0, count: carry ? n : 0)
-        var counts = [Int](repeating: 0, count: 1 << 11)
-        for shift in stride(from: UInt64(0), to: 64, by: 11) {
-            guard Statistics.places(of: keys, shift: shift, in: &counts) else { continue }
+        // Every pass's digit counts in one read of the keys (a pass moves keys, not digits).
+        let passes = 6
+        var counts = [Int](repeating: 0, count: passes << 11)
+        keys.withUnsafeBufferPointer { keys in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for key in keys {
+                    for pass in 0..<passes {
+                        counts[pass << 11 | Int(truncatingIfNeeded: key >> (11 * pass)) & 0x7FF] += 1
+                    }
+                }
+            }
+        }
+        for pass in 0..<passes {
+            let shift = UInt64(11 * pass)
+            var places = Array(counts[pass << 11..<(pass + 1) << 11])
+            if places.contains(n) { continue }
+            var total = 0
+            for k in places.indices {
+                let c = places[k]
+                places[k] = total
+                total += c
+            }
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
                     otherKeys.withUnsafeMutableBufferPointer { otherKeys in
                         otherValues.withUnsafeMutableBufferPointer { otherValues in
-                            counts.withUnsafeMutableBufferPointer { counts in
+                            places.withUnsafeMutableBufferPointer { places in
                                 for i in 0..<n {
                                     let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0x7FF
-                                    let at = counts[digit]
-                                    counts[digit] = at + 1
+                                    let at = places[digit]
+                                    places[digit] = at + 1
                                     otherKeys[at] = keys[i]
                                     if carry { otherValues[at] = values[i] }
                                 }
