@@ -8,9 +8,9 @@ extension DelimitedReader {
     /// the thorough reader then reads (with its messages), and at the end of the window.
     ///
     /// Such a line gives the thorough reader's values byte for byte: nothing to unquote or trim,
-    /// nothing to refuse. This core finds the fields and parses the time; the ids (patient,
-    /// services, organisation) go to an ``IDFeed``, which interns them on a second core while
-    /// this one reads on, in the same order, so numbered exactly as here.
+    /// nothing to refuse. This core finds the fields, parses the time and interns the services
+    /// and organisations; the patients go to an ``IDFeed``, which interns them on a second
+    /// core while this one reads on, in the same order, so numbered exactly as here.
     /// - Returns: whether it read a row.
     mutating func fastRows(_ source: inout ByteSource) -> Bool {
         guard let zone = zoneSeen, width > 0, width <= 256 else { return false }
@@ -19,9 +19,6 @@ extension DelimitedReader {
         let width = self.width
         let referrals = log.shape == .referrals
         let organised = organisationColumn >= 0
-        // The fields whose ids are interned, in the order of `IDFeed.width`.
-        let idFields =
-            [patientColumn, serviceColumn] + (referrals ? [fromColumn] : []) + (organised ? [organisationColumn] : [])
         let before = log.time.count
         var done = source.start
         // The bytes that end a field or send the line to the thorough reader, eight at a time: a
@@ -38,7 +35,7 @@ extension DelimitedReader {
         // The ids go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
-        let feed = self.feed ?? IDFeed(referrals: referrals, organised: organised)
+        let feed = self.feed ?? IDFeed()
         self.feed = feed
         // The feed holds the only reference while it runs (or each insertion would copy).
         swapTables(feed)
@@ -100,11 +97,19 @@ extension DelimitedReader {
                             bitPattern: IDTable.hash(
                                 UnsafeBufferPointer(
                                     rebasing: bytes[bounds[2 * patientColumn]..<bounds[2 * patientColumn + 1]]))))
-                    for (j, column) in idFields.enumerated() {
-                        row[1 + 2 * j] = bounds[2 * column]
-                        row[2 + 2 * j] = bounds[2 * column + 1]
-                    }
+                    row[1] = bounds[2 * patientColumn]
+                    row[2] = bounds[2 * patientColumn + 1]
                     feed.added()
+                    // Services and organisations, a few hundred, are interned here: their
+                    // tables stay in this core's cache, and the second core has the patients.
+                    @inline(__always) func id(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+                        UnsafeBufferPointer(rebasing: bytes[bounds[2 * column]..<bounds[2 * column + 1]])
+                    }
+                    log.service.append(Int32(services.insert(id(serviceColumn)).position))
+                    if referrals { log.from.append(Int32(services.insert(id(fromColumn)).position)) }
+                    if organised {
+                        log.organisation.append(Int32(organisations.insert(id(organisationColumn)).position))
+                    }
                     done = k
                     line += 1
                     if let progress, log.time.count & 0xFFFF == 0 {
@@ -118,14 +123,9 @@ extension DelimitedReader {
         return log.time.count > before
     }
 
-    /// Exchanges the reader's tables and id columns with the feed's.
+    /// Exchanges the reader's patient table and column with the feed's.
     private mutating func swapTables(_ feed: IDFeed) {
         swap(&patients, &feed.tables.patients)
-        swap(&services, &feed.tables.services)
-        swap(&organisations, &feed.tables.organisations)
         swap(&log.patient, &feed.tables.patient)
-        swap(&log.service, &feed.tables.service)
-        swap(&log.from, &feed.tables.from)
-        swap(&log.organisation, &feed.tables.organisation)
     }
 }

@@ -2,18 +2,18 @@ import Dispatch
 import Foundation
 import PathwayCore
 
-/// The ids of the plain rows (``DelimitedReader/fastRows(_:)``): their patients, services and
-/// organisations, interned on a second core while the first finds the next rows' fields and
-/// parses their times.
+/// The patients of the plain rows (``DelimitedReader/fastRows(_:)``), interned on a second
+/// core while the first finds the next rows' fields, parses their times and interns their
+/// services and organisations.
 ///
 /// At millions of patients, interning a patient is a cache miss a row (the table is far larger
-/// than the cache); with the services, about as much time as all the rest of reading a row, so
-/// on two cores the two halves overlap. The reader hands over batches of rows (each id's bytes'
-/// bounds in the window) through a ring of a few batches, two semaphores keeping the cores in
-/// step; the batches are interned in order, so every id is numbered exactly as on one core.
-/// Without a second core, or for a short run of rows, each batch is interned at once on the
-/// reader's core. A reader keeps one feed for all its runs: a run may be a single row, between
-/// rows for the thorough reader, and must cost no more than it did on one core.
+/// than the cache): about as much time as all the rest of reading a row, so on two cores the
+/// two halves overlap. The reader hands over batches of rows (the patient's hash and its
+/// bytes' bounds in the window) through a ring of a few batches, two semaphores keeping the
+/// cores in step; the batches are interned in order, so every patient is numbered exactly as
+/// on one core. Without a second core, or for a short run of rows, each batch is interned at
+/// once on the reader's core. A reader keeps one feed for all its runs: a run may be a single
+/// row, between rows for the thorough reader, and must cost no more than it did on one core.
 final class IDFeed: @unchecked Sendable {
     /// The tables and the rows' columns: the feed's own while a run of rows is read (the
     /// reader's between runs, when these are ``none``).
@@ -23,12 +23,7 @@ final class IDFeed: @unchecked Sendable {
 
     struct Tables {
         var patients = IDTable()
-        var services = IDTable()
-        var organisations = IDTable()
         var patient: [Int32] = []
-        var service: [Int32] = []
-        var from: [Int32] = []
-        var organisation: [Int32] = []
     }
 
     /// Tables that stand in where the real ones are away, and are never written: copying them
@@ -39,14 +34,10 @@ final class IDFeed: @unchecked Sendable {
     static let cores = ProcessInfo.processInfo.activeProcessorCount
     static let batch = 1024
     static let ring = 8
-    /// Ids a row: patient, service, then `from` (referral rows) and the organisation (when the
-    /// file has one).
-    private let width: Int
-    private let referrals: Bool
-    private let stride: Int
-    private let organised: Bool
-    /// Each batch's rows: the patient's ``IDTable/hash(_:)``, then each id as (start, end)
-    /// offsets in the window, `stride` words a row.
+    /// Words a row: the patient's hash, then its bytes' start and end in the window.
+    private let stride = 3
+    /// Each batch's rows: the patient's ``IDTable/hash(_:)``, then its (start, end) offsets
+    /// in the window, `stride` words a row.
     private let bounds: UnsafeMutablePointer<Int>
     /// Each batch's count of rows; -1 ends the run.
     private let counts: UnsafeMutablePointer<Int>
@@ -65,11 +56,7 @@ final class IDFeed: @unchecked Sendable {
     /// The slots read ahead (kept, so that the reads are not optimised away).
     private(set) var readAhead: UInt64 = 0
 
-    init(referrals: Bool, organised: Bool) {
-        self.referrals = referrals
-        self.organised = organised
-        width = 2 + (referrals ? 1 : 0) + (organised ? 1 : 0)
-        stride = 1 + 2 * width
+    init() {
         bounds = .allocate(capacity: stride * Self.batch * Self.ring)
         counts = .allocate(capacity: Self.ring)
     }
@@ -93,8 +80,8 @@ final class IDFeed: @unchecked Sendable {
         counts.deallocate()
     }
 
-    /// Where the next row goes: the patient's hash (its bits), then `2 * width` offsets, each
-    /// id's start and end, in the order of ``width``. ``added()`` then counts the row.
+    /// Where the next row goes: the patient's hash (its bits), then its start and end.
+    /// ``added()`` then counts the row.
     @inline(__always)
     var next: UnsafeMutablePointer<Int> { bounds + stride * (writing * Self.batch + fill) }
 
@@ -154,11 +141,6 @@ final class IDFeed: @unchecked Sendable {
         var t = Self.none
         swap(&t, &tables)
         defer { swap(&t, &tables) }
-        @inline(__always) func id(_ row: Int, _ k: Int) -> UnsafeBufferPointer<UInt8> {
-            let at = stride * row + 1 + 2 * k
-            return UnsafeBufferPointer(start: window + base[at], count: base[at + 1] - base[at])
-        }
-        let organisationField = referrals ? 3 : 2
         var first = 0
         while first < count {
             let last = min(first + block, count)
@@ -166,13 +148,9 @@ final class IDFeed: @unchecked Sendable {
                 sink &+= t.patients.slotWord(hash: UInt64(bitPattern: Int64(base[stride * j])))
             }
             for j in first..<last {
-                let hash = UInt64(bitPattern: Int64(base[stride * j]))
-                t.patient.append(Int32(t.patients.insert(id(j, 0), hash: hash).position))
-                t.service.append(Int32(t.services.insert(id(j, 1)).position))
-                if referrals { t.from.append(Int32(t.services.insert(id(j, 2)).position)) }
-                if organised {
-                    t.organisation.append(Int32(t.organisations.insert(id(j, organisationField)).position))
-                }
+                let row = base + stride * j
+                let id = UnsafeBufferPointer(start: window + row[1], count: row[2] - row[1])
+                t.patient.append(Int32(t.patients.insert(id, hash: UInt64(bitPattern: Int64(row[0]))).position))
             }
             first = last
         }
