@@ -59,21 +59,23 @@ extension Discovery {
         // By key (a stable radix sort), then, where keys tie and a path is longer than the
         // key holds, by the rest of the path; patients of one path stay in file order.
         Self.radixSort(&keys, carrying: &order)
+        // A key whose last place is empty is a path shorter than the key holds, which the
+        // key alone determines: only ties of full keys need their paths read (each read a
+        // cache miss, the patients being in key order now).
+        let lastPlace: UInt64 = (1 << UInt64(bits)) - 1
         var runStart = 0
         while runStart < order.count {
             var runEnd = runStart + 1
-            var long = pathStart[Int(order[runStart]) + 1] - pathStart[Int(order[runStart])] > packed
-            while runEnd < order.count && keys[runEnd] == keys[runStart] {
-                long = long || pathStart[Int(order[runEnd]) + 1] - pathStart[Int(order[runEnd])] > packed
-                runEnd += 1
+            while runEnd < order.count && keys[runEnd] == keys[runStart] { runEnd += 1 }
+            if runEnd - runStart > 1 && keys[runStart] & lastPlace != 0 {
+                order[runStart..<runEnd].sort { pathLess(Int($0), Int($1)) }
             }
-            if long && runEnd - runStart > 1 { order[runStart..<runEnd].sort { pathLess(Int($0), Int($1)) } }
             runStart = runEnd
         }
         var groups: [(patient: Int, count: Int)] = []
         for (k, patient) in order.enumerated() {
             let p = Int(patient)
-            if let last = groups.last, keys[k] == keys[k - 1], samePath(last.patient, p) {
+            if let last = groups.last, keys[k] == keys[k - 1], keys[k] & lastPlace == 0 || samePath(last.patient, p) {
                 groups[groups.count - 1].count += 1
             } else {
                 groups.append((p, 1))
