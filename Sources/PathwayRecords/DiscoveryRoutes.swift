@@ -107,7 +107,15 @@ extension Discovery {
                         }
                     }
                 }
-                for g in 0..<groups { runs(group(g), waitStart, waits, within) }
+                // The groups of about half the waits on each core (the other's own work
+                // is done by now, or nearly).
+                var middle = 0
+                while middle < groups && waitStart[min(routes, (middle + 1) << 8)] <= waitStart[routes] / 2 {
+                    middle += 1
+                }
+                _ = Parallel.both(
+                    { for g in 0..<middle { runs(group(g), waitStart, waits, within) } },
+                    { for g in middle..<groups { runs(group(g), waitStart, waits, within) } })
             }
         }
         within = []
