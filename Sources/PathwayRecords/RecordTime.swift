@@ -62,9 +62,14 @@ public enum RecordTime {
             return nil
         }
         // Years 1678 to 2261 are within the nanosecond clock: no overflow.
-        return Parsed(
-            nanoseconds: (days(year: year, month: month, day: day) * 86_400 + Int64(seconds)) * nanosecondsPerSecond,
-            hasZone: false)
+        let days = monthStarts[(year - 1678) * 12 + month - 1] + Int64(day - 1)
+        return Parsed(nanoseconds: (days * 86_400 + Int64(seconds)) * nanosecondsPerSecond, hasZone: false)
+    }
+
+    /// The day (since 1970-01-01) each month of 1678 to 2261 starts: a look-up for
+    /// ``fixed(_:)`` in place of the calendar's arithmetic.
+    private static let monthStarts: [Int64] = (0..<(2262 - 1678) * 12).map {
+        days(year: 1678 + $0 / 12, month: 1 + $0 % 12, day: 1)
     }
 
     /// Parses a string (tests and XES attributes).
