@@ -206,7 +206,7 @@ public enum Statistics {
             return bits >> 63 == 1 ? ~bits : bits | 1 << 63
         }
         var none: [Int32] = []
-        Discovery.radixSort(&keys, carrying: &none)
+        IDTable.radixSort(&keys, carrying: &none)
         return keys.map { key in
             Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
         }

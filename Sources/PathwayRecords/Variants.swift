@@ -58,7 +58,7 @@ extension Discovery {
         }
         // By key (a stable radix sort), then, where keys tie and a path is longer than the
         // key holds, by the rest of the path; patients of one path stay in file order.
-        Self.radixSort(&keys, carrying: &order)
+        IDTable.radixSort(&keys, carrying: &order)
         // A key whose last place is empty is a path shorter than the key holds, which the
         // key alone determines: only ties of full keys need their paths read (each read a
         // cache miss, the patients being in key order now).
@@ -94,63 +94,6 @@ extension Discovery {
         return VariantList(
             paths: paths, starts: pathStart, representative: ordered.map { Int32(groups[$0].patient) },
             patients: ordered.map { groups[$0].count }, names: names)
-    }
-}
-
-extension Discovery {
-    /// Sorts `keys` ascending, moving `values` with them (unless `values` is empty), stably: a
-    /// least-significant-digit radix sort, eleven bits a pass, a pass skipped when every key
-    /// has the same digit there. Eleven bits, not sixteen: a pass writes to 2,048 places at a
-    /// time, whose cache lines stay in the core's cache, where 65,536 went to memory, one miss
-    /// a key (at 10^6 keys, 60 ns a key a pass against 3).
-    static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32]) {
-        let n = keys.count
-        if n < 2 { return }
-        let carry = !values.isEmpty
-        var otherKeys = [UInt64](repeating: 0, count: n)
-        var otherValues = [Int32](repeating: 0, count: carry ? n : 0)
-        // Every pass's digit counts in one read of the keys (a pass moves keys, not digits).
-        let passes = 6
-        var counts = [Int](repeating: 0, count: passes << 11)
-        keys.withUnsafeBufferPointer { keys in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for key in keys {
-                    for pass in 0..<passes {
-                        counts[pass << 11 | Int(truncatingIfNeeded: key >> (11 * pass)) & 0x7FF] += 1
-                    }
-                }
-            }
-        }
-        for pass in 0..<passes {
-            let shift = UInt64(11 * pass)
-            var places = Array(counts[pass << 11..<(pass + 1) << 11])
-            if places.contains(n) { continue }
-            var total = 0
-            for k in places.indices {
-                let c = places[k]
-                places[k] = total
-                total += c
-            }
-            keys.withUnsafeBufferPointer { keys in
-                values.withUnsafeBufferPointer { values in
-                    otherKeys.withUnsafeMutableBufferPointer { otherKeys in
-                        otherValues.withUnsafeMutableBufferPointer { otherValues in
-                            places.withUnsafeMutableBufferPointer { places in
-                                for i in 0..<n {
-                                    let digit = Int(truncatingIfNeeded: keys[i] >> shift) & 0x7FF
-                                    let at = places[digit]
-                                    places[digit] = at + 1
-                                    otherKeys[at] = keys[i]
-                                    if carry { otherValues[at] = values[i] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&keys, &otherKeys)
-            if carry { swap(&values, &otherValues) }
-        }
     }
 }
 

@@ -318,9 +318,9 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         }
     }
 
-    /// The variants' radix sort is a stable sort of the keys carrying their values: keys whose
-    /// digits differ only in the top pass (64 is not a multiple of its eleven bits), in one
-    /// middle digit (the others skipped), and at random, many tied.
+    /// The radix sort of the variants and summaries is a stable sort of the keys carrying their
+    /// values: keys whose digits differ only in the top pass (64 is not a multiple of its
+    /// eleven bits), in one middle digit (the others skipped), and at random, many tied.
     @Test func theRadixSortIsAStableSortOfTheKeys() {
         var random = RecordsFuzzTests.SplitMix64(state: 11)
         let shapes: [(UInt64) -> UInt64] = [{ $0 << 55 }, { ($0 & 0x7FF) << 22 | 5 }, { $0 }]
@@ -328,7 +328,7 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
             var keys = (0..<20_000).map { _ in shape(random.next() % 1_000) }
             var values = keys.indices.map { Int32($0) }
             let expected = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
-            Discovery.radixSort(&keys, carrying: &values)
+            IDTable.radixSort(&keys, carrying: &values)
             #expect(values == expected.map { Int32($0) })
             #expect(keys == keys.sorted())
         }

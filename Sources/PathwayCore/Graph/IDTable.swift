@@ -265,42 +265,54 @@ public struct IDTable: RandomAccessCollection, Sendable {
         return order
     }
 
-    /// Sorts `keys` by their low `bits` bits, stably, carrying `values` along: a
-    /// least-significant-digit radix sort in digits of `digit` bits (up to 16), stepping over
-    /// any digit that every key shares.
-    static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32], bits: Int, digit: Int) {
+    /// Sorts `keys` by their low `bits` bits, stably, carrying `values` along (unless it is
+    /// empty): a least-significant-digit radix sort in digits of `digit` bits (up to 16),
+    /// every pass's digit counts taken in one read of the keys, and a pass skipped when every
+    /// key has the same digit there. Eleven bits suit millions of keys: a pass writes to 2,048
+    /// places at a time, whose cache lines stay in the core's cache, where 65,536 went to
+    /// memory, one miss a key.
+    package static func radixSort(
+        _ keys: inout [UInt64], carrying values: inout [Int32], bits: Int = 64, digit: Int = 11
+    ) {
         let n = keys.count
         guard n > 1 else { return }
+        let carry = !values.isEmpty
         let mask = UInt64(1) << UInt64(digit) - 1
-        var counts = [Int](repeating: 0, count: 1 << digit)
-        var spareKeys = [UInt64](repeating: 0, count: n)
-        var spareValues = [Int32](repeating: 0, count: n)
-        for shift in stride(from: 0, to: bits, by: digit) {
-            let shift = UInt64(shift)
+        let passes = (bits + digit - 1) / digit
+        var counts = [Int](repeating: 0, count: passes << digit)
+        keys.withUnsafeBufferPointer { keys in
             counts.withUnsafeMutableBufferPointer { counts in
-                for k in counts.indices { counts[k] = 0 }
-                keys.withUnsafeBufferPointer { keys in
-                    for key in keys { counts[Int(key >> shift & mask)] += 1 }
+                for key in keys {
+                    for pass in 0..<passes {
+                        counts[pass << digit | Int(truncatingIfNeeded: key >> UInt64(pass * digit) & mask)] += 1
+                    }
                 }
             }
-            if counts[Int(keys[0] >> shift & mask)] == n { continue }
+        }
+        var spareKeys = [UInt64](repeating: 0, count: n)
+        var spareValues = [Int32](repeating: 0, count: carry ? n : 0)
+        for pass in 0..<passes {
+            let shift = UInt64(pass * digit)
+            var places = Array(counts[pass << digit..<(pass + 1) << digit])
+            if places.contains(n) { continue }
             var total = 0
-            for k in counts.indices {
-                let c = counts[k]
-                counts[k] = total
+            for k in places.indices {
+                let c = places[k]
+                places[k] = total
                 total += c
             }
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
                     spareKeys.withUnsafeMutableBufferPointer { spareKeys in
                         spareValues.withUnsafeMutableBufferPointer { spareValues in
-                            counts.withUnsafeMutableBufferPointer { counts in
+                            places.withUnsafeMutableBufferPointer { places in
                                 for k in 0..<n {
                                     let key = keys[k]
-                                    let at = counts[Int(key >> shift & mask)]
-                                    counts[Int(key >> shift & mask)] = at + 1
+                                    let d = Int(truncatingIfNeeded: key >> shift & mask)
+                                    let at = places[d]
+                                    places[d] = at + 1
                                     spareKeys[at] = key
-                                    spareValues[at] = values[k]
+                                    if carry { spareValues[at] = values[k] }
                                 }
                             }
                         }
@@ -308,7 +320,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
                 }
             }
             swap(&keys, &spareKeys)
-            swap(&values, &spareValues)
+            if carry { swap(&values, &spareValues) }
         }
     }
 }
