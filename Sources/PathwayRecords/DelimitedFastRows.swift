@@ -32,7 +32,7 @@ extension DelimitedReader {
             zero(w ^ separator) | zero(w ^ (ones &* 0x0A)) | zero(w ^ (ones &* 0x0D)) | zero(w ^ (ones &* 0x22))
                 | zero(w) | (w & high)
         }
-        // The ids go to a second core when this run looks long: a long window to read, and the
+        // The patients go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
         let feed = self.feed ?? IDFeed()
