@@ -35,6 +35,7 @@ extension DelimitedReader {
         // The patients go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
+        if !patientsSized { sizePatients() }
         let feed = self.feed ?? IDFeed()
         self.feed = feed
         // The feed holds the only reference while it runs (or each insertion would copy).

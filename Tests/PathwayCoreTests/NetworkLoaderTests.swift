@@ -280,6 +280,27 @@ import Testing
         #expect(table.sortedOrder().map { table[Int($0)] } == list.sorted())
     }
 
+    /// Room reserved part way keeps every id at its place and findable, whether the table grows
+    /// for it or already has room, and ids added after go on from there.
+    @Test func idTableReservedPartWayKeepsEveryId() {
+        let ids = (0..<20_000).map { "patient-\($0 * 7919 % 20_000)" }
+        var table = IDTable()
+        for id in ids[..<3000] {
+            var id = id
+            _ = id.withUTF8 { table.insert($0) }
+        }
+        table.reserve(50_000, bytesEach: 14)
+        table.reserve(10)
+        for (k, id) in ids.enumerated() {
+            var id = id
+            let (position, inserted) = id.withUTF8 { table.insert($0) }
+            #expect(position == k && inserted == (k >= 3000))
+        }
+        #expect(table.count == ids.count)
+        for (k, id) in ids.enumerated() { #expect(table.index(of: id) == k) }
+        #expect(table.index(of: "patient-20000") == nil)
+    }
+
     /// Lists of services in id order, by a comparison sort when short, a radix sort of their
     /// ranks when longer, and by marking when they hold a large share: for numbers of services
     /// whose ranks need one pass and two.

@@ -259,6 +259,31 @@ func problem(_ text: String, options: RecordOptions = RecordOptions()) -> Pathwa
         #expect(problems(false).count == 1 && problems(false) == problems(true))
         #expect(problems(false).first?.line == 120_002)
     }
+    /// A file of hundreds of thousands of rows has its patient table sized from its first rows
+    /// (``DelimitedReader/sizePatients()``), the patients seen by then placed again in the
+    /// larger table: every patient is numbered as when the table grows as it goes (bytes in
+    /// memory, whose size is not known ahead) and as by the thorough reader; so is a file of
+    /// few patients, whose table stays small.
+    @Test(arguments: [80_000, 300])
+    func aPatientTableSizedFromTheFirstRowsNumbersPatientsAsOneThatGrew(patients: Int) throws {
+        var random = RecordsFuzzTests.SplitMix64(state: UInt64(patients))
+        var text = "patient,service,time\n"
+        var seen = Set<Int>()
+        for _ in 0..<400_000 {
+            let patient = random.below(patients)
+            seen.insert(patient)
+            text += "patient-\(patient),s\(random.below(50)),2024-03-0\(1 + random.below(9))T10:00:00\n"
+        }
+        let folder = try RecordsPaths.scratch("sized")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/rows.csv"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let fromFile = try DelimitedRecordReader.load(file)
+        let grown = try DelimitedRecordReader.load(bytes: Array(text.utf8), file: file)
+        #expect(fromFile.count == 400_000 && fromFile.patientCount == seen.count)
+        #expect(fromFile == grown)
+        #expect(try DelimitedRecordReader.load(file, thorough: true) == grown)
+    }
 }
 
 @Suite struct DiscoveryTests {

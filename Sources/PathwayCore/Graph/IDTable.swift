@@ -24,9 +24,16 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// Room for `count` ids averaging `bytesEach` bytes without growing.
     public init(reservingCapacity count: Int, bytesEach: Int = 16) {
-        var capacity = 16
+        self.init()
+        reserve(count, bytesEach: bytesEach)
+    }
+
+    /// Room for `count` ids in all, averaging `bytesEach` bytes, without growing: the ids held
+    /// are placed again in a larger table if this one would have to grow before then.
+    public mutating func reserve(_ count: Int, bytesEach: Int = 16) {
+        var capacity = slots.count / 2
         while 3 * capacity < 4 * (count + 1) { capacity *= 2 }
-        resize(to: capacity)
+        if capacity > slots.count / 2 { resize(to: capacity) }
         bytes.reserveCapacity(count * bytesEach)
         starts.reserveCapacity(count + 1)
     }
