@@ -37,6 +37,7 @@ extension DelimitedReader {
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
         if !patientsSized { sizePatients() }
         let feed = self.feed ?? IDFeed()
+        let (seed, monthStarts) = (IDTable.processSeed, RecordTime.monthStarts)
         self.feed = feed
         // The feed holds the only reference while it runs (or each insertion would copy).
         swapTables(feed)
@@ -88,7 +89,8 @@ extension DelimitedReader {
                     }
                     guard field == width,
                         case .success(let time) = RecordTime.parse(
-                            UnsafeBufferPointer(rebasing: bytes[bounds[2 * timeColumn]..<bounds[2 * timeColumn + 1]])),
+                            UnsafeBufferPointer(rebasing: bytes[bounds[2 * timeColumn]..<bounds[2 * timeColumn + 1]]),
+                            monthStarts: monthStarts),
                         time.hasZone == zone.hasZone
                     else { break lines }
                     log.time.append(time.nanoseconds)
@@ -97,7 +99,8 @@ extension DelimitedReader {
                         Int64(
                             bitPattern: IDTable.hash(
                                 UnsafeBufferPointer(
-                                    rebasing: bytes[bounds[2 * patientColumn]..<bounds[2 * patientColumn + 1]]))))
+                                    rebasing: bytes[bounds[2 * patientColumn]..<bounds[2 * patientColumn + 1]]),
+                                seed: seed)))
                     row[1] = bounds[2 * patientColumn]
                     row[2] = bounds[2 * patientColumn + 1]
                     feed.added()

@@ -21,7 +21,14 @@ public enum RecordTime {
 
     /// Parses `bytes`; on failure, the reason (to follow "the time '…' is …").
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Parsed, TimeProblem> {
-        if let time = fixed(bytes) { return .success(time) }
+        parse(bytes, monthStarts: monthStarts)
+    }
+
+    /// ``parse(_:)`` with ``monthStarts`` read already, for a loop over many times (every read
+    /// of a static is a call to the runtime to check that it is set).
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, monthStarts: [Int64]) -> Result<Parsed, TimeProblem> {
+        if let time = fixed(bytes, monthStarts: monthStarts) { return .success(time) }
         return scanned(bytes)
     }
 
@@ -36,7 +43,7 @@ public enum RecordTime {
     /// anything else, which the scanner reads (and says what is wrong with). At 10^7 rows
     /// the scanner's checks at every byte were a seventh of the reading.
     @inline(__always)
-    static func fixed(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed? {
+    static func fixed(_ bytes: UnsafeBufferPointer<UInt8>, monthStarts: [Int64] = monthStarts) -> Parsed? {
         let n = bytes.count
         guard n == 19 || n == 10, let b = bytes.baseAddress, b[4] == 0x2D, b[7] == 0x2D else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 0x30) }
@@ -68,7 +75,7 @@ public enum RecordTime {
 
     /// The day (since 1970-01-01) each month of 1678 to 2261 starts: a look-up for
     /// ``fixed(_:)`` in place of the calendar's arithmetic.
-    private static let monthStarts: [Int64] = (0..<(2262 - 1678) * 12).map {
+    static let monthStarts: [Int64] = (0..<(2262 - 1678) * 12).map {
         days(year: 1678 + $0 / 12, month: 1 + $0 % 12, day: 1)
     }
 

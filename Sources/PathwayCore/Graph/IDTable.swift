@@ -19,6 +19,9 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// `bytes`.
     private var slots: [UInt64] = []
     private var mask = 0
+    /// ``processSeed``, held by each table: every read of a static is a call to the runtime
+    /// to check that it is set, three a row when reading records.
+    public let hashSeed = IDTable.processSeed
 
     public init() { resize(to: 16) }
 
@@ -64,7 +67,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// The position of the id with these bytes, if it is in the table.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        find(key, hash: Self.hash(key))
+        find(key, hash: Self.hash(key, seed: hashSeed))
     }
 
     /// The position of the id with these bytes and this ``hash(_:)``, if it is in the table.
@@ -103,7 +106,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// - Returns: its position, and whether it was added.
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (position: Int, inserted: Bool) {
-        insert(key, hash: Self.hash(key))
+        insert(key, hash: Self.hash(key, seed: hashSeed))
     }
 
     /// ``insert(_:)`` with the key's ``hash(_:)`` worked out already (so that a batch of
@@ -132,7 +135,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
                 slots.withUnsafeMutableBufferPointer { slots in
                     for k in 0..<n {
                         let key = UnsafeBufferPointer(rebasing: bytes[starts[k]..<starts[k + 1]])
-                        let hash = Self.hash(key)
+                        let hash = Self.hash(key, seed: hashSeed)
                         var slot = Int(truncatingIfNeeded: hash) & mask
                         while slots[2 * slot + 1] != 0 { slot = (slot + 1) & mask }
                         slots[2 * slot] = Self.prefix(key)
@@ -184,13 +187,19 @@ public struct IDTable: RandomAccessCollection, Sendable {
     }
 
     /// A per-process seed, so that no file can be made to collide on every machine.
-    private static let seed: UInt64 = UInt64.random(in: 1...UInt64.max)
+    public static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     /// A fast hash of a short byte string: eight bytes at a time (the last eight read again,
     /// overlapping, rather than byte by byte), multiplied and folded: the hash that
     /// ``insert(_:hash:)`` and ``slotWord(hash:)`` take.
     @inline(__always)
     public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        hash(key, seed: processSeed)
+    }
+
+    /// ``hash(_:)`` with ``processSeed`` read already (``hashSeed``), for a loop over many keys.
+    @inline(__always)
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
         let n = key.count
         var h = seed ^ UInt64(n) &* multiplier
