@@ -34,6 +34,8 @@ final class IDFeed: @unchecked Sendable {
     static let cores = ProcessInfo.processInfo.activeProcessorCount
     static let batch = 1024
     static let ring = 8
+    /// Rows whose slots (and ids' bytes) are read ahead together.
+    static let block = 16
     /// Words a row: the patient's hash, then its bytes' start and end in the window.
     private let stride = 3
     /// Each batch's rows: the patient's ``IDTable/hash(_:)``, then its (start, end) offsets
@@ -41,6 +43,8 @@ final class IDFeed: @unchecked Sendable {
     private let bounds: UnsafeMutablePointer<Int>
     /// Each batch's count of rows; -1 ends the run.
     private let counts: UnsafeMutablePointer<Int>
+    /// For each row of a block, the place of its id's bytes to read ahead (-1 for none).
+    private let places: UnsafeMutablePointer<Int>
     /// The window of the run being read.
     private var window: UnsafePointer<UInt8>?
     // Each starts at zero (`free` is signalled once a batch before the first concurrent run,
@@ -59,6 +63,7 @@ final class IDFeed: @unchecked Sendable {
     init() {
         bounds = .allocate(capacity: stride * Self.batch * Self.ring)
         counts = .allocate(capacity: Self.ring)
+        places = .allocate(capacity: Self.block)
     }
 
     /// Starts a run of rows in `window`, which must stay where it is until ``finish()``.
@@ -78,6 +83,7 @@ final class IDFeed: @unchecked Sendable {
     deinit {
         bounds.deallocate()
         counts.deallocate()
+        places.deallocate()
     }
 
     /// Where the next row goes: the patient's hash (its bits), then its start and end.
@@ -128,13 +134,14 @@ final class IDFeed: @unchecked Sendable {
     }
 
     /// Interns a batch's rows in order, a block at a time: the block's patients' hash slots are
-    /// read first, all at once, so that their cache misses overlap instead of following one
-    /// another.
+    /// read first, all at once, then (for ids longer than eight bytes) the stored bytes those
+    /// slots point to, so that their cache misses overlap instead of following one another.
     private func intern(batch slot: Int) {
         let count = counts[slot]
         guard let window else { return }
         let base = bounds + stride * slot * Self.batch
-        let block = 16
+        let block = Self.block
+        let ahead = places
         var sink: UInt64 = 0
         // The tables held in a local while the batch goes in: a class's stored property is
         // checked for exclusive access at every use.
@@ -146,6 +153,18 @@ final class IDFeed: @unchecked Sendable {
             let last = min(first + block, count)
             for j in first..<last {
                 sink &+= t.patients.slotWord(hash: UInt64(bitPattern: Int64(base[stride * j])))
+            }
+            // Ids longer than eight bytes: the places of their bytes, then the bytes.
+            var long = false
+            for j in first..<last {
+                let row = base + stride * j
+                ahead[j - first] = t.patients.candidate(
+                    hash: UInt64(bitPattern: Int64(row[0])), length: row[2] - row[1])
+                long = long || ahead[j - first] >= 0
+            }
+            if long {
+                for j in 0..<(last - first) where ahead[j] >= 0 { ahead[j] = t.patients.start(of: ahead[j]) }
+                for j in 0..<(last - first) where ahead[j] >= 0 { sink &+= t.patients.byteWord(at: ahead[j]) }
             }
             for j in first..<last {
                 let row = base + stride * j

@@ -301,6 +301,30 @@ import Testing
         #expect(table.index(of: "patient-20000") == nil)
     }
 
+    /// The id read ahead for a key of more than eight bytes is the key itself when it sits near
+    /// its slot, always one of the key's length when there is one, and none for short keys.
+    @Test func idTableReadsAheadTheIdMostLikelyTheKey() {
+        let ids = (0..<30_000).map { "\(($0 * 7919) % 100_000 + 9_000_000_000)" } + ["short"]
+        let table = IDTable(ids)
+        var found = 0
+        for (k, id) in ids.enumerated() {
+            var id = id
+            let hash = id.withUTF8 { IDTable.hash($0, seed: table.hashSeed) }
+            #expect(hash == id.withUTF8 { IDTable.hash($0) })
+            let candidate = table.candidate(hash: hash, length: id.utf8.count)
+            if id.utf8.count <= 8 {
+                #expect(candidate == -1)
+                continue
+            }
+            if candidate == k { found += 1 }
+            if candidate >= 0 {
+                #expect(table[candidate].utf8.count == id.utf8.count)
+                #expect(table.byteWord(at: table.start(of: candidate)) == UInt64(table[candidate].utf8.first!))
+            }
+        }
+        #expect(found > 29_000)
+    }
+
     /// Lists of services in id order, by a comparison sort when short, a radix sort of their
     /// ranks when longer, and by marking when they hold a large share: for numbers of services
     /// whose ranks need one pass and two.

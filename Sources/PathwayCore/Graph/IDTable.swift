@@ -82,6 +82,36 @@ public struct IDTable: RandomAccessCollection, Sendable {
         slots.withUnsafeBufferPointer { $0[2 * (Int(truncatingIfNeeded: hash) & mask) + 1] }
     }
 
+    /// For a key of more than eight bytes, which its slot cannot decide: the position of the
+    /// first id on its search's path (up to four slots) with its tag and length, most likely
+    /// the key itself, or -1. Read after ``slotWord(hash:)`` has brought the slots in; then
+    /// the id's start (``start(of:)``), then its bytes (``byteWord(at:)``), each for a batch of
+    /// keys at once, so that the misses overlap where each insertion would wait for its slot,
+    /// then for the id's place, then for its bytes (NHS numbers have ten digits).
+    @inline(__always)
+    public func candidate(hash: UInt64, length: Int) -> Int {
+        guard length > 8 else { return -1 }
+        let meta = Self.meta(hash, length)
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            for _ in 0..<4 {
+                let entry = slots[2 * slot + 1]
+                if entry == 0 { return -1 }
+                if entry >> 32 == meta { return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
+                slot = (slot + 1) & mask
+            }
+            return -1
+        }
+    }
+
+    /// Where id `position`'s bytes start in ``bytes``.
+    @inline(__always)
+    public func start(of position: Int) -> Int { starts.withUnsafeBufferPointer { $0[position] } }
+
+    /// The stored byte at `offset` of ``bytes``, as a word (to read it ahead).
+    @inline(__always)
+    public func byteWord(at offset: Int) -> UInt64 { bytes.withUnsafeBufferPointer { UInt64($0[offset]) } }
+
     /// Linear probing from the hash's slot: the id's position if it is there, else the empty
     /// slot where it would go.
     @inline(__always)
