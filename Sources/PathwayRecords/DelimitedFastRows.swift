@@ -37,7 +37,7 @@ extension DelimitedReader {
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
         if !patientsSized { sizePatients() }
         let feed = self.feed ?? IDFeed()
-        let (seed, monthStarts) = (IDTable.processSeed, RecordTime.monthStarts)
+        let (seed, monthStarts) = (patients.hashSeed, RecordTime.monthStarts)
         self.feed = feed
         // The feed holds the only reference while it runs (or each insertion would copy).
         swapTables(feed)

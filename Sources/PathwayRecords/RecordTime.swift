@@ -74,7 +74,7 @@ public enum RecordTime {
     }
 
     /// The day (since 1970-01-01) each month of 1678 to 2261 starts: a look-up for
-    /// ``fixed(_:)`` in place of the calendar's arithmetic.
+    /// ``fixed(_:monthStarts:)`` in place of the calendar's arithmetic.
     static let monthStarts: [Int64] = (0..<(2262 - 1678) * 12).map {
         days(year: 1678 + $0 / 12, month: 1 + $0 % 12, day: 1)
     }

@@ -19,7 +19,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// `bytes`.
     private var slots: [UInt64] = []
     private var mask = 0
-    /// ``processSeed``, held by each table: every read of a static is a call to the runtime
+    /// The process's hash seed, held by each table: every read of a static is a call to the runtime
     /// to check that it is set, three a row when reading records.
     public let hashSeed = IDTable.processSeed
 
@@ -217,7 +217,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
     }
 
     /// A per-process seed, so that no file can be made to collide on every machine.
-    public static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
+    private static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     /// A fast hash of a short byte string: eight bytes at a time (the last eight read again,
     /// overlapping, rather than byte by byte), multiplied and folded: the hash that
@@ -227,7 +227,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
         hash(key, seed: processSeed)
     }
 
-    /// ``hash(_:)`` with ``processSeed`` read already (``hashSeed``), for a loop over many keys.
+    /// ``hash(_:)`` with the seed read already (``hashSeed``), for a loop over many keys.
     @inline(__always)
     public static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
