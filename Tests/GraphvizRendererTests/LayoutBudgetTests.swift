@@ -32,10 +32,7 @@ import Testing
 
 @Suite struct TimeLimitTests {
     @Test func aLayoutStoppedAtItsLimitNamesTheEngineAndTheLimit() throws {
-        let hanging = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
-            "hang-\(UUID().uuidString).sh")
-        try "#!/bin/sh\ncat >/dev/null; exec sleep 30\n".write(to: hanging, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hanging.path)
+        let hanging = try ScriptFile.executable("#!/bin/sh\ncat >/dev/null; exec sleep 30\n", prefix: "hang")
         defer { try? FileManager.default.removeItem(at: hanging) }
         for (engine, words) in [
             (LayoutEngine.dot, "with dot"), (.sfdp, "with sfdp"), (.positioned, "drawing the diagram"),

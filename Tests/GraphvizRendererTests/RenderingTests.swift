@@ -201,10 +201,7 @@ func servicesDOT(_ pathway: Pathway, lanes: Bool = false, routeLabels: Bool = tr
     }
 
     func script(_ body: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).sh")
-        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        return url
+        try ScriptFile.executable("#!/bin/sh\n" + body + "\n")
     }
 
     @Test func aWorkerRendersWhatTheLibraryRenders() throws {

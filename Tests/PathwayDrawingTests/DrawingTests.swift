@@ -34,9 +34,7 @@ import Testing
             exec '\(Self.pathwayTool.path)' "$@"
 
             """
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).sh")
-        try script.write(to: url, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        let url = try ScriptFile.executable(script)
         return (RenderWorker(executable: url, timeout: timeout), url)
     }
 
