@@ -3,10 +3,12 @@
 the tools an analyst would otherwise reach for, measured in the same run on the same file.
 
     python3 Benchmarks/records.py [--sizes 100000,1000000,10000000] [--tools pathway,duckdb,...]
-                                  [--runs 3] [--folder /tmp/pathway-records-bench]
+                                  [--runs 3] [--folder /tmp/pathway-records-bench] [--ids short|nhs]
 
 For each size it writes seeded event rows (patient,service,time; one patient in four of the
 rows' count, 200 services, a year of times to the second) unless the file is there already,
+with patient ids `p0`, `p1`, ... (`--ids short`) or ten digits as NHS numbers are (`--ids nhs`:
+patient n is `n * 7919 mod 10^10`, zero-padded, so ids stay distinct and come in no order),
 then runs each tool in a process of its own (median of --runs, and the peak memory of that
 process) and checks that every tool found the same transitions per route.
 
@@ -88,7 +90,7 @@ json.dump({f"{a}>{b}": int(n) for (a, b), n in dfg.items()}, open(sys.argv[3], "
 }
 
 
-def generate(rows, path):
+def generate(rows, path, ids="short"):
     import numpy as np
     import pandas as pd
 
@@ -101,7 +103,11 @@ def generate(rows, path):
         patients = rng.integers(0, max(1, rows // 4), n)
         services = rng.integers(0, 200, n)
         seconds = 1_600_000_000 + rng.integers(0, 365 * 86400, n)
-        df = pd.DataFrame({"patient": np.char.add("p", patients.astype(str)),
+        if ids == "nhs":
+            patient = np.char.zfill((patients.astype(np.int64) * 7919 % 10**10).astype(str), 10)
+        else:
+            patient = np.char.add("p", patients.astype(str))
+        df = pd.DataFrame({"patient": patient,
                            "service": np.char.add("s", services.astype(str)),
                            "time": pd.to_datetime(seconds, unit="s").strftime("%Y-%m-%dT%H:%M:%S")})
         df.to_csv(path, index=False, mode="w" if start == 0 else "a", header=start == 0)
@@ -124,6 +130,8 @@ def main():
     parser.add_argument("--tools", default="pathway,duckdb,polars,pandas,pm4py")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--folder", default="/tmp/pathway-records-bench")
+    parser.add_argument("--ids", choices=["short", "nhs"], default="short",
+                        help="patient ids: p0, p1, ... or ten-digit numbers like NHS numbers")
     args = parser.parse_args()
     os.makedirs(args.folder, exist_ok=True)
     tools = args.tools.split(",")
@@ -140,16 +148,17 @@ def main():
                                check=True).stdout)
     rows_out = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        path = os.path.join(args.folder, f"events-{size}.csv")
+        name = f"events-{size}" if args.ids == "short" else f"events-{args.ids}-{size}"
+        path = os.path.join(args.folder, name + ".csv")
         if not os.path.exists(path):
-            generate(size, path)
+            generate(size, path, args.ids)
         table = f"(SELECT *, row_number() OVER () AS \"row\" FROM read_csv('{path}')) AS records"
-        sized = os.path.join(args.folder, f"discover-{size}.sql")
+        sized = os.path.join(args.folder, f"discover-{name}.sql")
         with open(sized, "w") as f:
             f.write(open(sql).read().replace("FROM records", "FROM " + table))
         results = {}
         for tool in tools:
-            out = os.path.join(args.folder, f"{tool}-{size}.json")
+            out = os.path.join(args.folder, f"{tool}-{name}.json")
             if tool == "pathway":
                 command = ["/bin/sh", "-c", f"exec '{TOOL}' discover '{path}' --json > '{out}'"]
             else:
