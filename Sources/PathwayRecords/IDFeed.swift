@@ -154,12 +154,13 @@ final class IDFeed: @unchecked Sendable {
             for j in first..<last {
                 sink &+= t.patients.slotWord(hash: UInt64(bitPattern: Int64(base[stride * j])))
             }
-            // Ids longer than eight bytes: the places of their bytes, then the bytes.
+            // Ids their slots cannot decide: the places of their bytes, then the bytes.
             var long = false
             for j in first..<last {
                 let row = base + stride * j
                 ahead[j - first] = t.patients.candidate(
-                    hash: UInt64(bitPattern: Int64(row[0])), length: row[2] - row[1])
+                    UnsafeBufferPointer(start: window + row[1], count: row[2] - row[1]),
+                    hash: UInt64(bitPattern: Int64(row[0])))
                 long = long || ahead[j - first] >= 0
             }
             if long {

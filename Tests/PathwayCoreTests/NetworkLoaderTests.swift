@@ -301,18 +301,20 @@ import Testing
         #expect(table.index(of: "patient-20000") == nil)
     }
 
-    /// The id read ahead for a key of more than eight bytes is the key itself when it sits near
-    /// its slot, always one of the key's length when there is one, and none for short keys.
+    /// The id read ahead for a key its slot cannot decide (over eight bytes, not all digits) is
+    /// the key itself when it sits near its slot, always one of the key's length when there
+    /// is one, and none for short keys or keys of 9 to 16 digits, which their slots decide.
     @Test func idTableReadsAheadTheIdMostLikelyTheKey() {
-        let ids = (0..<30_000).map { "\(($0 * 7919) % 100_000 + 9_000_000_000)" } + ["short"]
+        let numbers = (0..<30_000).map { ($0 * 7919) % 100_000 + 9_000_000_000 }
+        let ids = numbers.map { "p\($0)" } + numbers.map { "\($0)" } + ["short"]
         let table = IDTable(ids)
         var found = 0
         for (k, id) in ids.enumerated() {
             var id = id
             let hash = id.withUTF8 { IDTable.hash($0, seed: table.hashSeed) }
             #expect(hash == id.withUTF8 { IDTable.hash($0) })
-            let candidate = table.candidate(hash: hash, length: id.utf8.count)
-            if id.utf8.count <= 8 {
+            let candidate = id.withUTF8 { table.candidate($0, hash: hash) }
+            if id.utf8.count <= 8 || id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 #expect(candidate == -1)
                 continue
             }
@@ -323,6 +325,49 @@ import Testing
             }
         }
         #expect(found > 29_000)
+    }
+
+    /// Ids of 9 to 16 digits are told apart by their slots alone (four bits a digit and the
+    /// length): with leading zeros, beside ids of the same digits and one letter, of 17 digits
+    /// (too many to pack) and of any length around them, each is found at its own position
+    /// and no other id is found.
+    @Test func numericIdsAreToldApartByTheirSlots() {
+        var ids: [String] = []
+        for n in 1...18 {
+            for k in 0..<300 {
+                let digits = String(String((k * 7_919 + n * 104_729) % 1_000_000_007).suffix(n))
+                let padded = String(repeating: "0", count: n - digits.count) + digits
+                ids += [padded, padded + "a", "a" + padded, "0" + padded]
+            }
+        }
+        // 17 digits that agree but for the first: packed, the first digit would be lost.
+        ids += ["10000000000000000", "20000000000000000", "1234567890123456", "2234567890123456"]
+        ids = Array(Set(ids)).sorted()
+        // A slot decides an id only by a word and length that no other id shares, and its tag
+        // keeps such ids apart from those whose bytes must be compared.
+        var decided: [String: String] = [:]
+        for name in ids {
+            var id = name
+            id.withUTF8 { key in
+                let (word, decides) = IDTable.slotWord(key)
+                let digits = key.allSatisfy { $0 >= 48 && $0 <= 57 }
+                #expect(decides == (key.count <= 8 || (key.count <= 16 && digits)), "\(name)")
+                let byte = IDTable.meta(0, key.count, decides: decides) & 0xFF
+                #expect(decides && key.count > 8 ? (137...144).contains(byte) : byte <= 127, "\(name)")
+                if decides {
+                    let both = "\(word) \(key.count)"
+                    #expect(decided[both] == nil, "\(name) and \(decided[both] ?? "")")
+                    decided[both] = name
+                }
+            }
+        }
+        let table = IDTable(ids)
+        #expect(table.count == ids.count)
+        for (k, id) in ids.enumerated() { #expect(table.index(of: id) == k, "\(id)") }
+        for id in ["00000000000000000", "99999999999999999", "0000000000", "123456789b", "1234567890123456"]
+        where !ids.contains(id) {
+            #expect(table.index(of: id) == nil, "\(id)")
+        }
     }
 
     /// Lists of services in id order, by a comparison sort when short, a radix sort of their

@@ -82,16 +82,17 @@ public struct IDTable: RandomAccessCollection, Sendable {
         slots.withUnsafeBufferPointer { $0[2 * (Int(truncatingIfNeeded: hash) & mask) + 1] }
     }
 
-    /// For a key of more than eight bytes, which its slot cannot decide: the position of the
-    /// first id on its search's path (up to four slots) with its tag and length, most likely
-    /// the key itself, or -1. Read after ``slotWord(hash:)`` has brought the slots in; then
-    /// the id's start (``start(of:)``), then its bytes (``byteWord(at:)``), each for a batch of
-    /// keys at once, so that the misses overlap where each insertion would wait for its slot,
-    /// then for the id's place, then for its bytes (NHS numbers have ten digits).
+    /// For a key its slot cannot decide (longer than eight bytes, and not 9 to 16 digits): the position of the first id on
+    /// its search's path (up to four slots) with its tag and length, most likely the key
+    /// itself, or -1. Read after ``slotWord(hash:)`` has brought the slots in; then the id's
+    /// start (``start(of:)``), then its bytes (``byteWord(at:)``), each for a batch of keys at
+    /// once, so that the misses overlap where each insertion would wait for its slot, then for
+    /// the id's place, then for its bytes.
     @inline(__always)
-    public func candidate(hash: UInt64, length: Int) -> Int {
-        guard length > 8 else { return -1 }
-        let meta = Self.meta(hash, length)
+    public func candidate(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+        let (_, decides) = Self.slotWord(key)
+        guard !decides else { return -1 }
+        let meta = Self.meta(hash, key.count, decides: false)
         return slots.withUnsafeBufferPointer { slots in
             var slot = Int(truncatingIfNeeded: hash) & mask
             for _ in 0..<4 {
@@ -116,8 +117,8 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// slot where it would go.
     @inline(__always)
     private func probe(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int?, slot: Int) {
-        let prefix = Self.prefix(key)
-        let meta = Self.meta(hash, key.count)
+        let (prefix, decides) = Self.slotWord(key)
+        let meta = Self.meta(hash, key.count, decides: decides)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
             while true {
@@ -125,7 +126,7 @@ public struct IDTable: RandomAccessCollection, Sendable {
                 if entry == 0 { return (nil, slot) }
                 if entry >> 32 == meta && slots[2 * slot] == prefix {
                     let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if key.count <= 8 || restEqual(key, k) { return (k, slot) }
+                    if decides || restEqual(key, k) { return (k, slot) }
                 }
                 slot = (slot + 1) & mask
             }
@@ -148,8 +149,9 @@ public struct IDTable: RandomAccessCollection, Sendable {
         let (found, slot) = probe(key, hash: hash)
         if let found { return (found, false) }
         let position = count
-        slots[2 * slot] = Self.prefix(key)
-        slots[2 * slot + 1] = Self.meta(hash, key.count) << 32 | UInt64(position + 1)
+        let (word, decides) = Self.slotWord(key)
+        slots[2 * slot] = word
+        slots[2 * slot + 1] = Self.meta(hash, key.count, decides: decides) << 32 | UInt64(position + 1)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
         return (position, true)
@@ -168,17 +170,42 @@ public struct IDTable: RandomAccessCollection, Sendable {
                         let hash = Self.hash(key, seed: hashSeed)
                         var slot = Int(truncatingIfNeeded: hash) & mask
                         while slots[2 * slot + 1] != 0 { slot = (slot + 1) & mask }
-                        slots[2 * slot] = Self.prefix(key)
-                        slots[2 * slot + 1] = Self.meta(hash, key.count) << 32 | UInt64(k + 1)
+                        let (word, decides) = Self.slotWord(key)
+                        slots[2 * slot] = word
+                        slots[2 * slot + 1] = Self.meta(hash, key.count, decides: decides) << 32 | UInt64(k + 1)
                     }
                 }
             }
         }
     }
 
+    /// A slot's tag: 24 bits of the hash, then a byte for the length, which also says whether
+    /// the slot's word decides the id: 0-8 for ids of up to eight bytes, 137-144 for 9 to 16
+    /// digits, and 9-127 (longer ids all 127) for any other, whose bytes must be compared.
     @inline(__always)
-    private static func meta(_ hash: UInt64, _ length: Int) -> UInt64 {
-        (hash >> 40) << 8 | UInt64(Swift.min(length, 255))
+    static func meta(_ hash: UInt64, _ length: Int, decides: Bool) -> UInt64 {
+        let byte = length <= 8 ? length : decides ? 128 + length : Swift.min(length, 127)
+        return (hash >> 40) << 8 | UInt64(byte)
+    }
+
+    /// The word a slot keeps of an id, and whether with the id's length it decides the id
+    /// alone: so for ids of up to eight bytes (``prefix(_:)``), and for ids of 9 to 16 ASCII
+    /// digits, packed four bits a digit, as NHS numbers (ten digits) and other numeric ids
+    /// are. Any other id keeps its first eight bytes, and a match is checked on its bytes,
+    /// a cache miss more for its place and one for its bytes in a table of millions.
+    @inline(__always)
+    static func slotWord(_ key: UnsafeBufferPointer<UInt8>) -> (word: UInt64, decides: Bool) {
+        let n = key.count
+        if n <= 8 { return (prefix(key), true) }
+        let first = UnsafeRawPointer(key.baseAddress!).loadUnaligned(as: UInt64.self)
+        guard n <= 16 else { return (first, false) }
+        var packed: UInt64 = 0
+        for b in key {
+            let digit = b &- UInt8(ascii: "0")
+            if digit > 9 { return (first, false) }
+            packed = packed << 4 | UInt64(digit)
+        }
+        return (packed, true)
     }
 
     /// The first eight bytes as one word; for a shorter id, a word that, with its length,
