@@ -59,6 +59,8 @@ let package = Package(
             name: "pathway-bench",
             dependencies: ["PathwayCore", "PathwayReports", "PathwayRecords", "GraphvizRenderer", "PathwayDrawing"]
         ),
+        // What more than one test target needs: scripts that stand in for the drawing worker.
+        .target(name: "PathwayTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "PathwayCoreTests",
             dependencies: ["PathwayCore", "PathwayReports"],
@@ -66,12 +68,12 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphvizRendererTests",
-            dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports"],
+            dependencies: ["GraphvizRenderer", "PathwayCore", "PathwayReports", "PathwayTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PathwayDrawingTests",
-            dependencies: ["PathwayDrawing", "GraphvizRenderer", "PathwayCore", "PathwayReports"]
+            dependencies: ["PathwayDrawing", "GraphvizRenderer", "PathwayCore", "PathwayReports", "PathwayTestSupport"]
         ),
         .testTarget(
             name: "PathwayRecordsTests",

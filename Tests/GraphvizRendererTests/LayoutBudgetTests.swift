@@ -1,5 +1,6 @@
 import Foundation
 import GraphvizRenderer
+import PathwayTestSupport
 import Testing
 
 /// The work Graphviz is given on a large graph, and the time it is allowed.

@@ -2,6 +2,7 @@ import Foundation
 import GraphvizRenderer
 import PathwayCore
 import PathwayReports
+import PathwayTestSupport
 import Testing
 
 #if canImport(FoundationXML)

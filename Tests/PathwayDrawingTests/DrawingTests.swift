@@ -3,6 +3,7 @@ import GraphvizRenderer
 import PathwayCore
 import PathwayDrawing
 import PathwayReports
+import PathwayTestSupport
 import Testing
 
 /// The drawing policy that `render`, `diff` and `report` share, called as they call it: in a

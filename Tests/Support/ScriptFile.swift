@@ -6,8 +6,9 @@ import Foundation
 /// process one of them starts meanwhile (Chromium, another worker) inherits whatever this process
 /// has open; while any process holds a script open for writing the kernel will not run it
 /// (ETXTBSY), and the worker fails to start, however long after the write.
-enum ScriptFile {
-    static func executable(_ text: String, prefix: String = "worker") throws -> URL {
+public enum ScriptFile {
+    /// A new executable file in the temporary folder holding `text`, named `prefix-UUID.sh`.
+    public static func executable(_ text: String, prefix: String = "worker") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).sh")
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
