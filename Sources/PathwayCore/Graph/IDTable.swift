@@ -82,12 +82,12 @@ public struct IDTable: RandomAccessCollection, Sendable {
         slots.withUnsafeBufferPointer { $0[2 * (Int(truncatingIfNeeded: hash) & mask) + 1] }
     }
 
-    /// For a key its slot cannot decide (longer than eight bytes, and not 9 to 16 digits): the position of the first id on
-    /// its search's path (up to four slots) with its tag and length, most likely the key
-    /// itself, or -1. Read after ``slotWord(hash:)`` has brought the slots in; then the id's
-    /// start (``start(of:)``), then its bytes (``byteWord(at:)``), each for a batch of keys at
-    /// once, so that the misses overlap where each insertion would wait for its slot, then for
-    /// the id's place, then for its bytes.
+    /// For a key its slot cannot decide (over eight bytes, and not 9 to 16 digits): the
+    /// position of the first id on its search's path (up to four slots) with its tag and
+    /// length, most likely the key itself, or -1. Read after ``slotWord(hash:)`` has brought
+    /// the slots in; then the id's start (``start(of:)``), then its bytes (``byteWord(at:)``),
+    /// each for a batch of keys at once, so that the misses overlap where each insertion would
+    /// wait for its slot, then for the id's place, then for its bytes.
     @inline(__always)
     public func candidate(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
         let (_, decides) = Self.slotWord(key)
@@ -117,7 +117,15 @@ public struct IDTable: RandomAccessCollection, Sendable {
     /// slot where it would go.
     @inline(__always)
     private func probe(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int?, slot: Int) {
-        let (prefix, decides) = Self.slotWord(key)
+        let (word, decides) = Self.slotWord(key)
+        return probe(key, hash: hash, word: word, decides: decides)
+    }
+
+    /// ``probe(_:hash:)`` with the key's ``slotWord(_:)`` worked out already.
+    @inline(__always)
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, word prefix: UInt64, decides: Bool)
+        -> (position: Int?, slot: Int)
+    {
         let meta = Self.meta(hash, key.count, decides: decides)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
@@ -146,10 +154,10 @@ public struct IDTable: RandomAccessCollection, Sendable {
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (position: Int, inserted: Bool) {
         // Grow at three quarters full.
         if 4 * (count + 1) > 3 * (slots.count / 2) { resize(to: slots.count) }
-        let (found, slot) = probe(key, hash: hash)
+        let (word, decides) = Self.slotWord(key)
+        let (found, slot) = probe(key, hash: hash, word: word, decides: decides)
         if let found { return (found, false) }
         let position = count
-        let (word, decides) = Self.slotWord(key)
         slots[2 * slot] = word
         slots[2 * slot + 1] = Self.meta(hash, key.count, decides: decides) << 32 | UInt64(position + 1)
         bytes.append(contentsOf: key)
