@@ -11,6 +11,8 @@ public struct RenderWorker: Sendable {
     public var timeout: Double
     /// The worker's address-space limit, in MiB.
     public var memoryLimitMiB: Int
+    /// Workers that stay up between layouts, while a caller serves from them (``serving()``).
+    var session: RenderSession?
 
     public static let workerCommand = "_render-worker"
 
@@ -38,9 +40,28 @@ public struct RenderWorker: Sendable {
             timeout: timeout, memoryLimitMiB: memoryLimitMiB)
     }
 
+    /// This worker, with its layouts served by workers that stay up between them until
+    /// ``endServing()``: for a caller that lays out one diagram many ways. Each layout keeps its
+    /// own time limit (this worker's ``timeout``, or a copy's), and a worker that fails is not
+    /// used again.
+    public func serving() -> RenderWorker {
+        var served = self
+        served.session = RenderSession()
+        return served
+    }
+
+    /// Ends the workers of ``serving()``; a copy that renders after this starts new ones.
+    public func endServing() {
+        session?.close()
+    }
+
+    /// Workers started by ``serving()`` so far (0 without it).
+    public var workersStarted: Int { session?.started ?? 0 }
+
     public func render(dot: String, engine: LayoutEngine = .dot, format: DiagramFormat) throws(GraphvizError)
         -> [UInt8]
     {
+        if let session { return try session.render(dot: dot, engine: engine, format: format, worker: self) }
         let process = Process()
         process.executableURL = executable
         process.arguments = [
@@ -86,20 +107,10 @@ public struct RenderWorker: Sendable {
         readers.wait()
         let (out, err) = collected.snapshot()
         let timedOut = expired.isSet
-        if timedOut { throw Self.timeLimitError(engine: engine, limit: timeout) }
-        let text = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationReason == .uncaughtSignal {
-            throw GraphvizError(
-                message: "Graphviz crashed drawing the diagram (signal \(process.terminationStatus))"
-                    + (text.isEmpty ? "" : ": \(text.prefix(300))"))
-        }
-        guard process.terminationStatus == 0 else {
-            if text.contains("out of memory") || text.contains("Cannot allocate") {
-                throw GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
-            }
-            // The worker has already cut Graphviz's text down to a message.
-            throw GraphvizError(
-                message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
+        guard !timedOut, process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw Self.failure(
+                of: process, errors: err, engine: engine, timedOut: timedOut, limit: timeout,
+                memoryLimitMiB: memoryLimitMiB)
         }
         return [UInt8](out)
     }
@@ -107,6 +118,25 @@ public struct RenderWorker: Sendable {
     /// Writing to a pipe whose reader has gone gives an error (EPIPE), not the signal that
     /// ends the process; set once, before the first worker is fed.
     static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// Why a worker that has exited gave no drawing: stopped at the time `limit`, a crash, the
+    /// memory limit, or Graphviz's message (which the worker has already cut down).
+    static func failure(
+        of process: Process, errors: Data, engine: LayoutEngine, timedOut: Bool, limit: Double, memoryLimitMiB: Int
+    ) -> GraphvizError {
+        if timedOut { return timeLimitError(engine: engine, limit: limit) }
+        let text = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationReason == .uncaughtSignal {
+            return GraphvizError(
+                message: "Graphviz crashed drawing the diagram (signal \(process.terminationStatus))"
+                    + (text.isEmpty ? "" : ": \(text.prefix(300))"))
+        }
+        if text.contains("out of memory") || text.contains("Cannot allocate") {
+            return GraphvizError(message: "drawing the diagram needed more than the limit of \(memoryLimitMiB) MiB")
+        }
+        return GraphvizError(
+            message: text.isEmpty ? "the drawing process failed" : text, line: GraphvizError.line(in: text))
+    }
 
     /// What a layout stopped at its time limit says: the engine and the limit.
     public static func timeLimitError(engine: LayoutEngine, limit: Double) -> GraphvizError {
@@ -118,7 +148,7 @@ public struct RenderWorker: Sendable {
 }
 
 /// What the reader threads collect, under a lock.
-private final class Collected: @unchecked Sendable {
+final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var output = Data()
     private var errors = Data()
@@ -129,7 +159,7 @@ private final class Collected: @unchecked Sendable {
 }
 
 /// A flag set once, read under a lock.
-private final class Flag: @unchecked Sendable {
+final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
@@ -142,10 +172,7 @@ private final class Flag: @unchecked Sendable {
 /// error, exiting 65).
 public enum RenderWorkerMain {
     public static func run(format: DiagramFormat, engine: LayoutEngine, memoryLimitMiB: Int) -> Int32 {
-        var limit = rlimit()
-        limit.rlim_cur = rlim_t(memoryLimitMiB) * 1024 * 1024
-        limit.rlim_max = limit.rlim_cur
-        setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+        limitMemory(memoryLimitMiB)
         let dot = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         do {
             let bytes = try Graphviz.shared.render(dot: dot, engine: engine, format: format)
@@ -154,6 +181,84 @@ public enum RenderWorkerMain {
         } catch {
             FileHandle.standardError.write(Data((error.message + "\n").utf8))
             return 65
+        }
+    }
+
+    /// Serves requests (``RenderSession``) until standard input ends: each the DOT's length in
+    /// bytes on a line, then the DOT; each answered by `ok N` and the drawing, or by `error N`
+    /// and Graphviz's message, after which it exits 65. A request that is not one exits 64.
+    public static func serve(format: DiagramFormat, engine: LayoutEngine, memoryLimitMiB: Int) -> Int32 {
+        limitMemory(memoryLimitMiB)
+        var input = StandardInput()
+        while true {
+            guard let header = input.line() else { return input.ended ? 0 : 64 }
+            guard let count = Int(header), count >= 0, let dot = input.bytes(count) else { return 64 }
+            do {
+                let bytes = try Graphviz.shared.render(
+                    dot: String(decoding: dot, as: UTF8.self), engine: engine, format: format)
+                guard answer("ok", bytes) else { return 0 }
+            } catch {
+                _ = answer("error", Array(error.message.utf8))
+                return 65
+            }
+        }
+    }
+
+    /// Writes an answer; false when the caller has gone.
+    private static func answer(_ word: String, _ body: [UInt8]) -> Bool {
+        (try? FileHandle.standardOutput.write(contentsOf: Data("\(word) \(body.count)\n".utf8) + Data(body))) != nil
+    }
+
+    private static func limitMemory(_ mib: Int) {
+        var limit = rlimit()
+        limit.rlim_cur = rlim_t(mib) * 1024 * 1024
+        limit.rlim_max = limit.rlim_cur
+        setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+    }
+}
+
+/// Standard input read in blocks, for the requests of ``RenderWorkerMain/serve(format:engine:memoryLimitMiB:)``.
+private struct StandardInput {
+    private var pending: [UInt8] = []
+    /// Whether the input ended with nothing left unread.
+    private(set) var ended = false
+
+    /// The next line, without its newline; nil at the end of the input, or past 20 bytes.
+    mutating func line() -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            guard pending.count <= 20, fill() else {
+                ended = ended && pending.isEmpty
+                return nil
+            }
+        }
+    }
+
+    /// The next `count` bytes; nil if the input ends first.
+    mutating func bytes(_ count: Int) -> [UInt8]? {
+        while pending.count < count {
+            guard fill() else { return nil }
+        }
+        let bytes = Array(pending[..<count])
+        pending.removeSubrange(..<count)
+        return bytes
+    }
+
+    private mutating func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            if n > 0 {
+                pending.append(contentsOf: chunk[..<n])
+                return true
+            }
+            if n < 0 && errno == EINTR { continue }
+            ended = true
+            return false
         }
     }
 }

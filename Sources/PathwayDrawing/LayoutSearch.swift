@@ -53,6 +53,10 @@ enum LayoutSearch {
         throws(GraphvizError) -> Candidate?
     {
         let variants = self.variants(diagram, base: base, count: tries(for: diagram))
+        // Every layout of the search by workers that stay up between them: starting a process
+        // costs more than a small layout.
+        let worker = worker.serving()
+        defer { worker.endServing() }
         let start = Date()
         let first: Candidate
         do {
@@ -65,7 +69,7 @@ enum LayoutSearch {
         var best = first
         let rest = Array(variants.dropFirst())
         let results = Results(count: rest.count)
-        // Two at a time: each is a worker process, and Graphviz's reader is shared under a lock.
+        // Two at a time: each in a worker process, and Graphviz's reader is shared under a lock.
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, rest.count))) { lane in
             var k = lane
             while k < rest.count && !results.outOfTime {

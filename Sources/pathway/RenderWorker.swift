@@ -13,12 +13,16 @@ extension PathwayCommand {
         @Option var format: String
         @Option var layout: String
         @Option(name: .customLong("memory-mib")) var memoryMiB: Int = 4096
+        @Flag var serve = false
 
         func run() throws {
             guard let format = DiagramFormat(rawValue: format), let engine = LayoutEngine(rawValue: layout) else {
                 throw ValidationError("unknown format or layout")
             }
-            let status = RenderWorkerMain.run(format: format, engine: engine, memoryLimitMiB: memoryMiB)
+            let status =
+                serve
+                ? RenderWorkerMain.serve(format: format, engine: engine, memoryLimitMiB: memoryMiB)
+                : RenderWorkerMain.run(format: format, engine: engine, memoryLimitMiB: memoryMiB)
             if status != 0 { throw ExitCode(status) }
         }
     }
