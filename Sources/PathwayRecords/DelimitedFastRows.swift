@@ -21,17 +21,17 @@ extension DelimitedReader {
         let organised = organisationColumn >= 0
         let before = log.time.count
         var done = source.start
-        // The bytes that end a field or send the line to the thorough reader, eight at a time: a
-        // word's lowest set bit of `special` is the first such byte in it (`zero` may also mark
-        // bytes above a zero byte, never below one).
+        // The bytes that may end a field or send the line to the thorough reader, eight at a
+        // time: the delimiter, every byte below 0x23 (the line feed, carriage return, quote and
+        // NUL among them) and every byte from 0x80. A word's lowest set bit of `special` is the
+        // first such byte in it (a borrow may also mark bytes above it, never below); a space
+        // or another byte below 0x23 that is none of those is stepped over where the scan stops.
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let separator = ones &* UInt64(delimiter)
+        let below = ones &* 0x23
         @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & high }
-        @inline(__always) func special(_ w: UInt64) -> UInt64 {
-            zero(w ^ separator) | zero(w ^ (ones &* 0x0A)) | zero(w ^ (ones &* 0x0D)) | zero(w ^ (ones &* 0x22))
-                | zero(w) | (w & high)
-        }
+        @inline(__always) func special(_ w: UInt64) -> UInt64 { zero(w ^ separator) | ((w &- below) | w) & high }
         // The patients go to a second core when this run looks long: a long window to read, and the
         // last run was not cut short by a line for the thorough reader.
         let concurrent = IDFeed.cores >= 2 && source.buffer.count - done >= 1 << 18 && lastRun >= IDFeed.batch
@@ -104,15 +104,17 @@ extension DelimitedReader {
                     row[1] = bounds[2 * patientColumn]
                     row[2] = bounds[2 * patientColumn + 1]
                     feed.added()
-                    // Services and organisations, a few hundred, are interned here: their
-                    // tables stay in this core's cache, and the second core has the patients.
+                    // Services and organisations, a few hundred, are interned here (most found
+                    // by their cache's first look): their tables stay in this core's cache, and
+                    // the second core has the patients.
                     @inline(__always) func id(_ column: Int) -> UnsafeBufferPointer<UInt8> {
                         UnsafeBufferPointer(rebasing: bytes[bounds[2 * column]..<bounds[2 * column + 1]])
                     }
-                    log.service.append(Int32(services.insert(id(serviceColumn)).position))
-                    if referrals { log.from.append(Int32(services.insert(id(fromColumn)).position)) }
+                    log.service.append(Int32(serviceCache.insert(id(serviceColumn), into: &services)))
+                    if referrals { log.from.append(Int32(serviceCache.insert(id(fromColumn), into: &services))) }
                     if organised {
-                        log.organisation.append(Int32(organisations.insert(id(organisationColumn)).position))
+                        log.organisation.append(
+                            Int32(organisationCache.insert(id(organisationColumn), into: &organisations)))
                     }
                     done = k
                     line += 1

@@ -142,6 +142,10 @@ struct DelimitedReader {
     var patients = IDTable()
     var services = IDTable()
     var organisations = IDTable()
+    /// The services' and organisations' positions most often asked for, in front of their
+    /// tables (``fastRows(_:)``).
+    let serviceCache = IDCache()
+    let organisationCache = IDCache()
     var scratch: [UInt8] = []
     /// Each field's first byte and end, for ``fastRows(_:)``.
     var bounds: [Int] = []
