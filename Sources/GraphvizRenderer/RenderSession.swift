@@ -27,16 +27,22 @@ final class RenderSession: @unchecked Sendable {
     func render(dot: String, engine: LayoutEngine, format: DiagramFormat, worker: RenderWorker)
         throws(GraphvizError) -> [UInt8]
     {
-        guard let reused = take(engine: engine, format: format, memoryLimitMiB: worker.memoryLimitMiB) else {
+        guard let reused = take(worker, engine: engine, format: format) else {
             return try render(dot: dot, by: start(worker, engine: engine, format: format), timeout: worker.timeout)
         }
+        let begun = DispatchTime.now()
         do {
             return try render(dot: dot, by: reused, timeout: worker.timeout)
         } catch  where error.timeLimit == nil {
             // A worker that has drawn before may fail for what earlier layouts left (memory,
-            // say): the layout is tried again in a new one, so that it fails only as it would
-            // in a process of its own.
-            return try render(dot: dot, by: start(worker, engine: engine, format: format), timeout: worker.timeout)
+            // say): the layout is tried again in a new one, in what is left of the time, so that
+            // it fails only as it would in a process of its own.
+            let spent = Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+            guard spent < worker.timeout else {
+                throw RenderWorker.timeLimitError(engine: engine, limit: worker.timeout)
+            }
+            return try render(
+                dot: dot, by: start(worker, engine: engine, format: format), timeout: worker.timeout - spent)
         }
     }
 
@@ -65,11 +71,13 @@ final class RenderSession: @unchecked Sendable {
         }
     }
 
-    private func take(engine: LayoutEngine, format: DiagramFormat, memoryLimitMiB: Int) -> ServedWorker? {
+    /// An idle worker of `worker`'s executable and memory limit for `engine` and `format`.
+    private func take(_ worker: RenderWorker, engine: LayoutEngine, format: DiagramFormat) -> ServedWorker? {
         lock.withLock {
             guard
                 let k = idle.firstIndex(where: {
-                    $0.engine == engine && $0.format == format && $0.memoryLimitMiB == memoryLimitMiB
+                    $0.engine == engine && $0.format == format && $0.memoryLimitMiB == worker.memoryLimitMiB
+                        && $0.executable == worker.executable
                 })
             else { return nil }
             return idle.remove(at: k)
@@ -92,6 +100,7 @@ final class RenderSession: @unchecked Sendable {
 /// the DOT; the answer is `ok N` or `error N` on a line, then N bytes (the drawing, or
 /// Graphviz's message, after which the worker exits).
 private final class ServedWorker {
+    let executable: URL
     let engine: LayoutEngine
     let format: DiagramFormat
     let memoryLimitMiB: Int
@@ -107,6 +116,7 @@ private final class ServedWorker {
     private var closed = false
 
     init(_ worker: RenderWorker, engine: LayoutEngine, format: DiagramFormat) throws(GraphvizError) {
+        executable = worker.executable
         self.engine = engine
         self.format = format
         memoryLimitMiB = worker.memoryLimitMiB
