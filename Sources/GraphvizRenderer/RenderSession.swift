@@ -107,15 +107,18 @@ private final class ServedWorker {
     private(set) var layouts = 0
     private let process = Process()
     private let input = Pipe()
-    private let output = Pipe()
+    private let output: Pipe
     private let errors = Pipe()
     private let errorText = Collected()
     private let errorsRead = DispatchGroup()
-    /// Bytes read from the worker and not yet used.
-    private var pending: [UInt8] = []
+    /// The worker's output.
+    private var answers: BlockReader
     private var closed = false
 
     init(_ worker: RenderWorker, engine: LayoutEngine, format: DiagramFormat) throws(GraphvizError) {
+        let output = Pipe()
+        self.output = output
+        answers = BlockReader(output.fileHandleForReading.fileDescriptor)
         executable = worker.executable
         self.engine = engine
         self.format = format
@@ -156,12 +159,18 @@ private final class ServedWorker {
         // A worker that has gone makes the write fail (no signal: broken pipes are ignored), and
         // the read below then finds the end of its output and says why it went.
         try? input.fileHandleForWriting.write(contentsOf: Data("\(bytes.count)\n".utf8) + Data(bytes))
-        let answer = readLine(until: deadline, expired: expired).flatMap { header -> (Bool, [UInt8])? in
+        let answer = answers.line(longest: 64, deadline: deadline).flatMap { header -> (Bool, [UInt8])? in
             let words = header.split(separator: " ")
             guard words.count == 2, words[0] == "ok" || words[0] == "error", let count = Int(words[1]), count >= 0,
-                let body = read(count, until: deadline, expired: expired)
+                let body = answers.bytes(count, deadline: deadline)
             else { return nil }
             return (words[0] == "ok", body)
+        }
+        if answers.stopped == .late {
+            // Past the deadline with the output still open (a process the worker started may
+            // hold it after the worker has gone): stopped as the watchdog stops it.
+            expired.set()
+            kill(pid, SIGKILL)
         }
         guard let (ok, body) = answer, !expired.isSet else {
             // Waited for with the watchdog still set: a worker that closed its output need not
@@ -188,55 +197,6 @@ private final class ServedWorker {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         errorsRead.wait()
-    }
-
-    /// The next line of the worker's output, without its newline; nil at the end of the output
-    /// or past 64 bytes (not an answer's header).
-    private func readLine(until deadline: DispatchTime, expired: Flag) -> String? {
-        while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeSubrange(...newline)
-                return line
-            }
-            guard pending.count <= 64, fill(until: deadline, expired: expired) else { return nil }
-        }
-    }
-
-    /// The next `count` bytes of the worker's output; nil if it ends first.
-    private func read(_ count: Int, until deadline: DispatchTime, expired: Flag) -> [UInt8]? {
-        while pending.count < count {
-            guard fill(until: deadline, expired: expired) else { return nil }
-        }
-        let bytes = Array(pending[..<count])
-        pending.removeSubrange(..<count)
-        return bytes
-    }
-
-    /// Reads what the worker has written, waiting for it until `deadline`; false at the end of
-    /// its output, or at the deadline (when the worker is stopped and `expired` set: a process
-    /// the worker started could keep the output open after it has gone).
-    private func fill(until deadline: DispatchTime, expired: Flag) -> Bool {
-        let fd = output.fileHandleForReading.fileDescriptor
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let left = Int64(deadline.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)
-            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let polled = left <= 0 ? 0 : poll(&ready, 1, Int32(min(left / 1_000_000 + 1, Int64(Int32.max))))
-            if polled < 0 && errno == EINTR { continue }
-            if polled == 0 {
-                expired.set()
-                kill(process.processIdentifier, SIGKILL)
-                return false
-            }
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                pending.append(contentsOf: chunk[..<n])
-                return true
-            }
-            if n < 0 && errno == EINTR { continue }
-            return false
-        }
     }
 
     deinit { close() }

@@ -189,9 +189,9 @@ public enum RenderWorkerMain {
     /// and Graphviz's message, after which it exits 65. A request that is not one exits 64.
     public static func serve(format: DiagramFormat, engine: LayoutEngine, memoryLimitMiB: Int) -> Int32 {
         limitMemory(memoryLimitMiB)
-        var input = StandardInput()
+        var input = BlockReader(0)
         while true {
-            guard let header = input.line() else { return input.ended ? 0 : 64 }
+            guard let header = input.line(longest: 20) else { return input.endedCleanly ? 0 : 64 }
             guard let count = Int(header), count >= 0, let dot = input.bytes(count) else { return 64 }
             do {
                 let bytes = try Graphviz.shared.render(
@@ -214,51 +214,5 @@ public enum RenderWorkerMain {
         limit.rlim_cur = rlim_t(mib) * 1024 * 1024
         limit.rlim_max = limit.rlim_cur
         setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
-    }
-}
-
-/// Standard input read in blocks, for the requests of ``RenderWorkerMain/serve(format:engine:memoryLimitMiB:)``.
-private struct StandardInput {
-    private var pending: [UInt8] = []
-    /// Whether the input ended with nothing left unread.
-    private(set) var ended = false
-
-    /// The next line, without its newline; nil at the end of the input, or past 20 bytes.
-    mutating func line() -> String? {
-        while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeSubrange(...newline)
-                return line
-            }
-            guard pending.count <= 20, fill() else {
-                ended = ended && pending.isEmpty
-                return nil
-            }
-        }
-    }
-
-    /// The next `count` bytes; nil if the input ends first.
-    mutating func bytes(_ count: Int) -> [UInt8]? {
-        while pending.count < count {
-            guard fill() else { return nil }
-        }
-        let bytes = Array(pending[..<count])
-        pending.removeSubrange(..<count)
-        return bytes
-    }
-
-    private mutating func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
-            if n > 0 {
-                pending.append(contentsOf: chunk[..<n])
-                return true
-            }
-            if n < 0 && errno == EINTR { continue }
-            ended = true
-            return false
-        }
     }
 }
