@@ -3,8 +3,8 @@ import Foundation
 /// Layouts served one after another by workers that stay up between them
 /// (`pathway _render-worker --serve`), for a caller that lays out one diagram many ways: the
 /// layout search of a small pathway lays it out about a hundred times, and starting a process
-/// (loading the tool, Graphviz's plugins and the font configuration) took about three times
-/// as long as the layout itself.
+/// (loading the tool, Graphviz's plugins and the font configuration) cost more than the
+/// layout itself.
 ///
 /// A worker keeps everything that makes it safe: its own process, its address-space limit and
 /// a wall-clock limit on each layout. A worker that fails in any way (Graphviz refuses the
