@@ -152,9 +152,55 @@ public final class Graphviz: @unchecked Sendable {
             throw takeError(default: "Graphviz could not render \(format.rawValue)")
         }
         defer { gvFreeRenderData(data) }
-        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+        let bytes = data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
         }
+        return format == .pdf ? Self.pdfWithFixedDate(bytes, epoch: Self.sourceDateEpoch) : bytes
+    }
+
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention), if set
+    /// to a whole number of seconds from 0 to the year 9999.
+    static var sourceDateEpoch: Int? {
+        guard let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(text),
+            (0...253_402_300_799).contains(seconds)
+        else { return nil }
+        return seconds
+    }
+
+    /// A PDF from cairo with its creation date (`/CreationDate (D:YYYYMMDDHHMMSSZ)`, the time of
+    /// the run) made the same on every run: `epoch`'s date when given, else no date at all
+    /// (the entry written over with spaces). The length never changes, so the file's table of
+    /// byte offsets still holds. A PDF without such an entry is returned as it is.
+    static func pdfWithFixedDate(_ pdf: [UInt8], epoch: Int?) -> [UInt8] {
+        let key = Array("/CreationDate (D:".utf8)
+        let digits = 14
+        guard pdf.count >= key.count + digits + 2 else { return pdf }
+        var start = -1
+        for k in 0...(pdf.count - key.count - digits - 2) where pdf[k] == key[0] && Array(pdf[k..<k + key.count]) == key
+        {
+            let date = pdf[(k + key.count)..<(k + key.count + digits)]
+            if date.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && pdf[k + key.count + digits] == UInt8(ascii: "Z")
+                && pdf[k + key.count + digits + 1] == UInt8(ascii: ")")
+            {
+                start = k
+                break
+            }
+        }
+        guard start >= 0 else { return pdf }
+        var fixed = pdf
+        if let epoch {
+            var time = time_t(epoch)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            let text = String(
+                format: "%04d%02d%02d%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+            fixed.replaceSubrange((start + key.count)..<(start + key.count + digits), with: Array(text.utf8))
+        } else {
+            let end = start + key.count + digits + 2
+            fixed.replaceSubrange(start..<end, with: [UInt8](repeating: 0x20, count: end - start))
+        }
+        return fixed
     }
 
     /// Refuses a graph that sets an attribute making Graphviz read a local file, wherever it is
