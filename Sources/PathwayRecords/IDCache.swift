@@ -7,9 +7,9 @@ import PathwayCore
 /// another holds, go to the table. A cache serves one table, which only it and direct
 /// insertions may grow.
 final class IDCache {
-    /// Three words an entry: the id's first eight bytes (for a shorter id, a word that with its
-    /// length determines it), its last eight (0 for a shorter id), then its length above its
-    /// position plus one (0 for an empty entry).
+    /// Three words an entry: the id's first eight bytes (for up to eight, ``IDTable``'s word that
+    /// with its length determines it), its last eight (0 for up to eight), then its length above
+    /// its position plus one (0 for an empty entry).
     private let entries: UnsafeMutablePointer<UInt64>
     /// 2^bits entries.
     private let bits: Int
@@ -29,20 +29,10 @@ final class IDCache {
         let n = key.count
         guard n <= 16, n > 0, let base = key.baseAddress else { return table.insert(key).position }
         let raw = UnsafeRawPointer(base)
-        let first: UInt64
-        let last: UInt64
-        if n >= 8 {
-            first = raw.loadUnaligned(as: UInt64.self)
-            last = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        } else {
-            // Two overlapping four-byte reads, or three single bytes, cover every byte.
-            first =
-                n >= 4
-                ? UInt64(raw.loadUnaligned(as: UInt32.self))
-                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-                : UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16
-            last = 0
-        }
+        // Up to eight bytes, the table's own word for them (with the length, it determines
+        // the id); more, the first and the last eight.
+        let first = n <= 8 ? IDTable.prefix(key) : raw.loadUnaligned(as: UInt64.self)
+        let last = n <= 8 ? 0 : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         let tag = UInt64(n) << 32
         let mixed = (first ^ last &* 0xC2B2_AE3D_27D4_EB4F ^ tag) &* 0x9E37_79B9_7F4A_7C15
         let entry = entries + 3 * Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))

@@ -218,8 +218,8 @@ public struct IDTable: RandomAccessCollection, Sendable {
 
     /// The first eight bytes as one word; for a shorter id, a word that, with its length,
     /// determines it (two overlapping four-byte reads, or three single bytes).
-    @inline(__always)
-    private static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable @inline(__always)
+    package static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = key.count
         guard let base = key.baseAddress, n > 0 else { return 0 }
         let raw = UnsafeRawPointer(base)
